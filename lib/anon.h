@@ -1,0 +1,19 @@
+/* anon.h — anonymization: a keyed hash (HMAC-SHA-256, 12 hex digits) with a
+ * per-install secret, so the same input maps to the same output within an
+ * install and a dictionary of common names does not reverse it. */
+#ifndef IOTRC_ANON_H
+#define IOTRC_ANON_H
+#include <stddef.h>
+
+/* Load the key from path, creating it (0600, 32 random bytes) if missing.
+ * Returns 0, or -1 with errno set and a message in err. */
+int anon_load_key(const char *path, char *err, size_t errcap);
+void anon_set_key(const void *key, size_t n);  /* tests */
+/* 12 hex digits of HMAC(key, s) into out (13 bytes). */
+void anon_token(const char *s, size_t n, char *out);
+/* Anonymize every component of a path: a leading '/' is kept, each
+ * component hashed, a component's last extension kept ("a.tar.gz" ->
+ * hash("a.tar") + ".gz"; ".bashrc" is hashed whole). Empty components
+ * and "." vanish. Returns the length written to out (cap >= 2*n + 16). */
+size_t anon_path(const char *s, size_t n, char *out, size_t cap);
+#endif

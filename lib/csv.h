@@ -1,0 +1,43 @@
+/* csv.h — RFC 4180 output through a big buffer, and a row framer for input.
+ * Fields are quoted only when they hold a comma, quote, CR or LF, or start
+ * or end with a space (fast path: no quoting). */
+#ifndef IOTRC_CSV_H
+#define IOTRC_CSV_H
+#include <stddef.h>
+#include <stdint.h>
+
+struct obuf {
+	int fd;
+	char *buf;
+	size_t len, cap;
+	int err;          /* errno of the first failed write, sticky */
+	int nfield;       /* fields in the current row */
+	uint64_t bytes;   /* bytes handed to write(2) */
+};
+
+void ob_init(struct obuf *o, int fd, size_t cap);
+void ob_free(struct obuf *o);
+int ob_flush(struct obuf *o);
+void ob_put(struct obuf *o, const void *p, size_t n);
+static inline void ob_putc(struct obuf *o, char c)
+{
+	if (o->len == o->cap)
+		ob_flush(o);
+	o->buf[o->len++] = c;
+}
+
+void csv_str(struct obuf *o, const char *s, size_t n);   /* quoted if needed */
+void csv_cstr(struct obuf *o, const char *s);
+void csv_raw(struct obuf *o, const char *s, size_t n);   /* caller knows it needs no quotes */
+void csv_u64(struct obuf *o, uint64_t v);
+void csv_s64(struct obuf *o, int64_t v);
+void csv_empty(struct obuf *o);
+void csv_end(struct obuf *o);                            /* "\n", row done */
+/* Header row from a NULL-terminated list of names. */
+void csv_header(struct obuf *o, const char *const *names, size_t n);
+
+/* Row framing for readers of CSV: feed each physical line; returns 1 when
+ * the row is complete, 0 when a quoted field continues on the next line.
+ * *inq carries the state between lines (start a row with *inq = 0). */
+int csv_line_ends_row(const char *line, size_t n, int *inq);
+#endif

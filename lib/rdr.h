@@ -1,0 +1,27 @@
+/* rdr.h — buffered line reader for hostile input.
+ * Copes with partial reads, EINTR, NUL bytes (kept, lines carry a length),
+ * CRLF (the CR is dropped), a missing final newline, and lines longer than
+ * the buffer (skipped whole and counted in too_long). */
+#ifndef IOTRC_RDR_H
+#define IOTRC_RDR_H
+#include <stddef.h>
+#include <stdint.h>
+
+enum { RDR_LINE = 1, RDR_EOF = 0, RDR_AGAIN = -2, RDR_ERR = -1 };
+
+struct rdr {
+	int fd;
+	char *buf;
+	size_t cap, start, end;
+	int eof, skipping;
+	uint64_t lines, too_long, bytes;
+	int err;  /* errno of a read failure */
+};
+
+int rdr_init(struct rdr *r, int fd, size_t maxline);
+void rdr_free(struct rdr *r);
+/* Next line (without its newline) in *line/*len, valid until the next call.
+ * timeout_ms < 0 blocks; otherwise RDR_AGAIN after that long without a
+ * whole line, or when a signal interrupted the wait. */
+int rdr_next(struct rdr *r, char **line, size_t *len, int timeout_ms);
+#endif

@@ -1,0 +1,81 @@
+/* records.h — iotrc-records(5) version 1: the engine record format.
+ * One record per line, fields separated by 0x01, strings %S-escaped.
+ * The field layout of each stream is defined here once; the parser, the
+ * kdebug engine and the tests use these indices. */
+#ifndef IOTRC_RECORDS_H
+#define IOTRC_RECORDS_H
+#include <stddef.h>
+#include <stdint.h>
+#include "csv.h"
+
+#define REC_SEP '\001'
+#define REC_TAG "#iotrc-records"
+#define REC_VERSION 1
+
+enum rec_stream { REC_VFS = 0, REC_IO = 1, REC_NET = 2, REC_NSTREAMS = 3 };
+enum rec_engine { ENG_UNKNOWN = 0, ENG_DTRACE, ENG_BPFTRACE, ENG_KDEBUG, ENG_FIXTURE };
+enum rec_clock { CLK_NS = 0, CLK_MACH = 1 };
+
+/* Common prefix (every stream). */
+enum { F_OP, F_PID, F_PPID, F_TID, F_EXEC, F_WALL, F_MONO, F_NPREFIX };
+/* vfs */
+enum { FV_RET = F_NPREFIX, FV_ERR, FV_ENTRY, FV_FD, FV_FD2, FV_PATH, FV_PATH2,
+       FV_SIZE, FV_OFFSET, FV_FLAGS, FV_MODE, FV_N };
+/* io */
+enum { FI_MAJOR = F_NPREFIX, FI_MINOR, FI_BLOCK, FI_BYTES, FI_RESID, FI_FLAGS,
+       FI_ERR, FI_START, FI_CPU, FI_PATH, FI_N };
+/* net */
+enum { FN_RET = F_NPREFIX, FN_ERR, FN_ENTRY, FN_FD, FN_FAMILY, FN_TYPE, FN_PROTO,
+       FN_ARG, FN_PORT, FN_ADDR, FN_N };
+
+extern const int rec_nfields[REC_NSTREAMS];
+extern const char *const rec_stream_names[REC_NSTREAMS];   /* vfs io net */
+extern const char *const rec_csv_streams[REC_NSTREAMS];    /* fs block nw_conn */
+int rec_stream_from_name(const char *s, size_t n);          /* -1 unknown */
+const char *rec_engine_name(int e);
+
+struct rec_header {
+	int version;
+	int stream;          /* -1 unknown */
+	int engine;
+	int os;              /* enum os; -1 unknown */
+	int clock;           /* enum rec_clock; -1 unknown */
+	uint32_t tb_numer, tb_denom;  /* 0/0 unknown */
+	int has_wall_offset;
+	int64_t wall_offset_ns;
+	long pid;
+};
+void rec_header_init(struct rec_header *h);
+int rec_is_header(const char *line, size_t n);
+/* 0 ok; -1 malformed (h untouched). Unknown keys are ignored. */
+int rec_parse_header(const char *line, size_t n, struct rec_header *h);
+/* "#iotrc-records 1 stream=... " plus newline; returns length. */
+size_t rec_format_header(char *out, size_t cap, const struct rec_header *h);
+
+#define REC_MAXF 24
+struct rec {
+	int nf;
+	const char *f[REC_MAXF];
+	size_t n[REC_MAXF];
+};
+/* Split on 0x01. Returns the field count (REC_MAXF + 1 if more). */
+int rec_split(const char *line, size_t len, struct rec *r);
+/* Numeric field helpers: 1 = value, 0 = empty (unknown), -1 = junk. */
+int rec_s64(const struct rec *r, int i, int64_t *v);
+int rec_u64(const struct rec *r, int i, uint64_t *v);
+
+/* %S unescape (see iotrc-records(5)); out needs n + 1 bytes; stops at a
+ * decoded NUL. Returns the decoded length. */
+size_t rec_unescape(const char *s, size_t n, char *out);
+/* %S escape; out needs 4 * n + 1 bytes. Returns the length. */
+size_t rec_escape(const char *s, size_t n, char *out);
+
+/* Writing records (engines in C, fixtures): fields are appended to an
+ * obuf; recw_end() ends the line. */
+void recw_str(struct obuf *o, const char *s, size_t n);   /* escaped */
+void recw_s64(struct obuf *o, int64_t v);
+void recw_u64(struct obuf *o, uint64_t v);
+void recw_raw(struct obuf *o, const char *s, size_t n);   /* as is */
+void recw_empty(struct obuf *o);
+void recw_end(struct obuf *o);
+#endif
