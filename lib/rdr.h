@@ -20,7 +20,7 @@ struct rdr {
 
 int rdr_init(struct rdr *r, int fd, size_t maxline);
 void rdr_free(struct rdr *r);
-/* Next line (without its newline) in *line/*len, valid until the next call.
+/* Next line (without its newline) in *line and *len, valid until the next call.
  * timeout_ms < 0 blocks; otherwise RDR_AGAIN after that long without a
  * whole line, or when a signal interrupted the wait. */
 int rdr_next(struct rdr *r, char **line, size_t *len, int timeout_ms);

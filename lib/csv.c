@@ -1,0 +1,139 @@
+/* csv.c — see csv.h */
+#include "csv.h"
+#include "util.h"
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+void ob_init(struct obuf *o, int fd, size_t cap)
+{
+	memset(o, 0, sizeof *o);
+	o->fd = fd;
+	o->cap = cap < 256 ? 256 : cap;
+	o->buf = xmalloc(o->cap);
+}
+
+void ob_free(struct obuf *o)
+{
+	free(o->buf);
+	o->buf = NULL;
+}
+
+/* After a failed write the data is discarded (the error is sticky), so a
+ * closed reader cannot make the producer grow without bound. */
+int ob_flush(struct obuf *o)
+{
+	if (o->len && !o->err) {
+		if (write_all(o->fd, o->buf, o->len) < 0)
+			o->err = errno ? errno : EIO;
+		else
+			o->bytes += o->len;
+	}
+	o->len = 0;
+	return o->err ? -1 : 0;
+}
+
+void ob_put(struct obuf *o, const void *p, size_t n)
+{
+	const char *s = p;
+	while (n) {
+		size_t room = o->cap - o->len, k = n < room ? n : room;
+		memcpy(o->buf + o->len, s, k);
+		o->len += k, s += k, n -= k;
+		if (o->len == o->cap)
+			ob_flush(o);
+	}
+}
+
+static inline void sep(struct obuf *o)
+{
+	if (o->nfield++)
+		ob_putc(o, ',');
+}
+
+static int needs_quotes(const char *s, size_t n)
+{
+	if (n && (s[0] == ' ' || s[n - 1] == ' '))
+		return 1;
+	for (size_t i = 0; i < n; i++) {
+		char c = s[i];
+		if (c == ',' || c == '"' || c == '\n' || c == '\r')
+			return 1;
+	}
+	return 0;
+}
+
+void csv_str(struct obuf *o, const char *s, size_t n)
+{
+	sep(o);
+	if (!needs_quotes(s, n)) {
+		ob_put(o, s, n);
+		return;
+	}
+	ob_putc(o, '"');
+	for (;;) {
+		const char *q = memchr(s, '"', n);
+		size_t k = q ? (size_t)(q - s) + 1 : n;
+		ob_put(o, s, k);
+		if (!q)
+			break;
+		ob_putc(o, '"');
+		s += k, n -= k;
+	}
+	ob_putc(o, '"');
+}
+
+void csv_cstr(struct obuf *o, const char *s)
+{
+	csv_str(o, s, strlen(s));
+}
+
+void csv_raw(struct obuf *o, const char *s, size_t n)
+{
+	sep(o);
+	ob_put(o, s, n);
+}
+
+void csv_u64(struct obuf *o, uint64_t v)
+{
+	char b[24];
+	sep(o);
+	ob_put(o, b, fmt_u64(b, v));
+}
+
+void csv_s64(struct obuf *o, int64_t v)
+{
+	char b[24];
+	sep(o);
+	ob_put(o, b, fmt_s64(b, v));
+}
+
+void csv_empty(struct obuf *o)
+{
+	sep(o);
+}
+
+void csv_end(struct obuf *o)
+{
+	ob_putc(o, '\n');
+	o->nfield = 0;
+}
+
+void csv_header(struct obuf *o, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		csv_cstr(o, names[i]);
+	csv_end(o);
+}
+
+int csv_line_ends_row(const char *line, size_t n, int *inq)
+{
+	int q = *inq;
+	const char *p = line, *end = line + n;
+	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
+		q = !q;
+		p++;
+	}
+	*inq = q;
+	return !q;
+}

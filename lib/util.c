@@ -1,0 +1,239 @@
+/* util.c — see util.h */
+#include "util.h"
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+const char *progname = "iotrc";
+
+void setprogname_(const char *argv0)
+{
+	const char *s = strrchr(argv0, '/');
+	progname = s ? s + 1 : argv0;
+}
+
+static void vmsg(int errnum, const char *fmt, va_list ap)
+{
+	char buf[2048];
+	int n = snprintf(buf, sizeof buf, "%s: ", progname);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof buf)
+		n += vsnprintf(buf + n, sizeof buf - n, fmt, ap);
+	if ((size_t)n >= sizeof buf)
+		n = sizeof buf - 1;
+	if (errnum)
+		n += snprintf(buf + n, sizeof buf - n, ": %s", strerror(errnum));
+	if ((size_t)n >= sizeof buf - 1)
+		n = sizeof buf - 2;
+	buf[n++] = '\n';
+	(void)write_all(2, buf, n);
+}
+
+void die(int status, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void dieerr(int status, const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(e, fmt, ap);
+	va_end(ap);
+	exit(status);
+}
+
+void warnmsg(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+}
+
+void warnerr(const char *fmt, ...)
+{
+	int e = errno;
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(e, fmt, ap);
+	va_end(ap);
+}
+
+void usage_error(const char *usage, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vmsg(0, fmt, ap);
+	va_end(ap);
+	(void)write_all(2, usage, strlen(usage));
+	exit(2);
+}
+
+void *xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+	if (!p)
+		die(1, "out of memory (%zu bytes)", n);
+	return p;
+}
+
+void *xcalloc(size_t n, size_t m)
+{
+	void *p = calloc(n ? n : 1, m ? m : 1);
+	if (!p)
+		die(1, "out of memory (%zu x %zu bytes)", n, m);
+	return p;
+}
+
+void *xrealloc(void *p, size_t n)
+{
+	void *q = realloc(p, n ? n : 1);
+	if (!q)
+		die(1, "out of memory (%zu bytes)", n);
+	return q;
+}
+
+char *xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+	return memcpy(xmalloc(n), s, n);
+}
+
+int parse_u64_n(const char *s, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	if (n == 0 || n > 20)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		unsigned d = (unsigned char)s[i] - '0';
+		if (d > 9)
+			return -1;
+		if (v > (UINT64_MAX - d) / 10)
+			return -1;
+		v = v * 10 + d;
+	}
+	*out = v;
+	return 0;
+}
+
+int parse_s64_n(const char *s, size_t n, int64_t *out)
+{
+	uint64_t v;
+	int neg = 0;
+	if (n && (s[0] == '-' || s[0] == '+')) {
+		neg = s[0] == '-';
+		s++, n--;
+	}
+	if (parse_u64_n(s, n, &v) < 0)
+		return -1;
+	if (neg) {
+		if (v > (uint64_t)INT64_MAX + 1)
+			return -1;
+		*out = v == (uint64_t)INT64_MAX + 1 ? INT64_MIN : -(int64_t)v;
+	} else {
+		if (v > (uint64_t)INT64_MAX)
+			return -1;
+		*out = (int64_t)v;
+	}
+	return 0;
+}
+
+int parse_u64(const char *s, uint64_t *out)
+{
+	return parse_u64_n(s, strlen(s), out);
+}
+
+int parse_size(const char *s, uint64_t *out)
+{
+	size_t n = strlen(s);
+	uint64_t mult = 1, v;
+	if (n && strchr("kKmMgG", s[n - 1])) {
+		switch (s[n - 1]) {
+		case 'k': case 'K': mult = 1ull << 10; break;
+		case 'm': case 'M': mult = 1ull << 20; break;
+		default: mult = 1ull << 30; break;
+		}
+		n--;
+	}
+	if (parse_u64_n(s, n, &v) < 0 || v > UINT64_MAX / mult)
+		return -1;
+	*out = v * mult;
+	return 0;
+}
+
+int parse_duration(const char *s, double *secs)
+{
+	char *end;
+	double v, mult = 1;
+	errno = 0;
+	v = strtod(s, &end);
+	if (end == s || errno || v < 0)
+		return -1;
+	if (*end && end[1])
+		return -1;
+	switch (*end) {
+	case 0: case 's': break;
+	case 'm': mult = 60; break;
+	case 'h': mult = 3600; break;
+	case 'd': mult = 86400; break;
+	default: return -1;
+	}
+	*secs = v * mult;
+	return 0;
+}
+
+int write_all(int fd, const void *buf, size_t n)
+{
+	const char *p = buf;
+	while (n) {
+		ssize_t w = write(fd, p, n);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return -1;
+		}
+		p += w;
+		n -= (size_t)w;
+	}
+	return 0;
+}
+
+int64_t wall_now_ns(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+size_t fmt_u64(char *out, uint64_t v)
+{
+	char tmp[21];
+	size_t i = sizeof tmp, n;
+	do {
+		tmp[--i] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	n = sizeof tmp - i;
+	memcpy(out, tmp + i, n);
+	return n;
+}
+
+size_t fmt_s64(char *out, int64_t v)
+{
+	if (v < 0) {
+		out[0] = '-';
+		return 1 + fmt_u64(out + 1, (uint64_t)0 - (uint64_t)v);
+	}
+	return fmt_u64(out, (uint64_t)v);
+}
