@@ -1,0 +1,196 @@
+/* iotrc-parse — engine records (iotrc-records(5)) on stdin to the stream's
+ * io-tracer CSV (iotrc-schema(7)) on stdout. */
+#include "anon.h"
+#include "parse.h"
+#include "rdr.h"
+#include "stats.h"
+#include "util.h"
+#include "decode.h"
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char usage[] =
+"usage: iotrc-parse [-av] [--anon-key FILE] [--exclude-pid PID]... [--stats FILE]\n"
+"                   [--timebase N/D] [--os darwin|linux] [--no-lookup]\n"
+"                   [--fd-cap N] [--cmdline-cap N] vfs|io|net\n";
+
+static volatile sig_atomic_t stop;
+static void on_signal(int sig) { (void)sig; stop = 1; }
+
+struct cli {
+	struct parser_opts o;
+	const char *stats, *keyfile;
+	long exclude[256];
+};
+
+static const char *default_keyfile(void)
+{
+	static char buf[1024];
+	const char *home = getenv("HOME");
+	if (geteuid() == 0 || !home)
+		return "/var/lib/iotrc/anon.key";
+	snprintf(buf, sizeof buf, "%s/.iotrc/anon.key", home);
+	return buf;
+}
+
+static void parse_timebase(const char *s, struct parser_opts *o)
+{
+	unsigned long n, d;
+	char c;
+	if (sscanf(s, "%lu/%lu%c", &n, &d, &c) != 2 || !n || !d || n > UINT32_MAX || d > UINT32_MAX)
+		usage_error(usage, "bad --timebase: %s (want NUMER/DENOM, e.g. 125/3)", s);
+	o->tb_numer = (uint32_t)n, o->tb_denom = (uint32_t)d;
+}
+
+static void parse_args(int argc, char **argv, struct cli *c)
+{
+	enum { O_KEY = 256, O_EXCL, O_STATS, O_TB, O_OS, O_NOLOOK, O_FDCAP, O_CMDCAP };
+	static const struct option lo[] = {
+		{ "anonymize", no_argument, 0, 'a' }, { "verbose", no_argument, 0, 'v' },
+		{ "help", no_argument, 0, 'h' }, { "anon-key", required_argument, 0, O_KEY },
+		{ "exclude-pid", required_argument, 0, O_EXCL }, { "stats", required_argument, 0, O_STATS },
+		{ "timebase", required_argument, 0, O_TB }, { "os", required_argument, 0, O_OS },
+		{ "no-lookup", no_argument, 0, O_NOLOOK }, { "fd-cap", required_argument, 0, O_FDCAP },
+		{ "cmdline-cap", required_argument, 0, O_CMDCAP }, { 0, 0, 0, 0 },
+	};
+	uint64_t u;
+	int ch;
+	c->o.os = -1, c->o.lookups = 1, c->o.fd_cap = 1u << 20, c->o.cmd_cap = 65536;
+	c->o.exclude = c->exclude, c->o.outfd = 1;
+	while ((ch = getopt_long(argc, argv, "avh", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'a': c->o.anon = 1; break;
+		case 'v': c->o.verbose = 1; break;
+		case 'h': fputs(usage, stdout); exit(0);
+		case O_KEY: c->keyfile = optarg; break;
+		case O_EXCL:
+			if (parse_u64(optarg, &u) < 0 || u > UINT32_MAX)
+				usage_error(usage, "bad --exclude-pid: %s", optarg);
+			if (c->o.nexclude == sizeof c->exclude / sizeof c->exclude[0])
+				usage_error(usage, "too many --exclude-pid (at most 256)");
+			c->exclude[c->o.nexclude++] = (long)u;
+			break;
+		case O_STATS: c->stats = optarg; break;
+		case O_TB: parse_timebase(optarg, &c->o); break;
+		case O_OS:
+			if ((c->o.os = os_from_name(optarg, strlen(optarg))) < 0)
+				usage_error(usage, "bad --os: %s (darwin or linux)", optarg);
+			break;
+		case O_NOLOOK: c->o.lookups = 0; break;
+		case O_FDCAP: case O_CMDCAP:
+			if (parse_u64(optarg, &u) < 0 || u < 16 || u > 100000000)
+				usage_error(usage, "bad %s: %s (16 to 100000000)", ch == O_FDCAP ? "--fd-cap" : "--cmdline-cap", optarg);
+			*(ch == O_FDCAP ? &c->o.fd_cap : &c->o.cmd_cap) = (size_t)u;
+			break;
+		default: fputs(usage, stderr); exit(2);
+		}
+	}
+	if (optind != argc - 1)
+		usage_error(usage, optind == argc ? "missing stream" : "too many arguments");
+	if ((c->o.stream = rec_stream_from_name(argv[optind], strlen(argv[optind]))) < 0)
+		usage_error(usage, "unknown stream: %s (vfs, io or net)", argv[optind]);
+}
+
+static void setup_anon(struct cli *c)
+{
+	char err[1200], dir[1024];
+	const char *key = c->keyfile ? c->keyfile : default_keyfile();
+	char *slash;
+	if (!c->o.anon)
+		return;
+	snprintf(dir, sizeof dir, "%s", key);
+	if ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = 0;
+		mkdir(dir, 0700);                 /* may exist; open reports real errors */
+	}
+	if (anon_load_key(key, err, sizeof err) < 0)
+		die(2, "%s", err);
+}
+
+static void add_stats(struct stats *s, struct parser *p, struct rdr *r)
+{
+	static const struct { const char *k; size_t off; } keys[] = {
+		{ "records_read", offsetof(struct pstats, records) },
+		{ "rows_written", offsetof(struct pstats, rows) },
+		{ "malformed", offsetof(struct pstats, malformed) },
+		{ "unknown_op", offsetof(struct pstats, unknown_op) },
+		{ "filtered", offsetof(struct pstats, filtered) },
+		{ "excluded", offsetof(struct pstats, excluded) },
+		{ "wrong_stream", offsetof(struct pstats, wrong_stream) },
+		{ "headers", offsetof(struct pstats, headers) },
+		{ "bad_headers", offsetof(struct pstats, bad_headers) },
+		{ "fd_misses", offsetof(struct pstats, fd_misses) },
+		{ "fd_lookups", offsetof(struct pstats, fd_lookups) },
+		{ "cmdline_lookups", offsetof(struct pstats, cmdline_lookups) },
+		{ "fd_entries", offsetof(struct pstats, fd_entries) },
+		{ "fd_evictions", offsetof(struct pstats, fd_evictions) },
+		{ "cwd_evictions", offsetof(struct pstats, cwd_evictions) },
+		{ "cmdline_evictions", offsetof(struct pstats, cmdline_evictions) },
+	};
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		stats_add(s, keys[i].k, (const uint64_t *)(const void *)((const char *)&p->st + keys[i].off));
+	stats_add(s, "too_long", &r->too_long);
+	stats_add(s, "bytes_in", &r->bytes);
+}
+
+static void refresh_counts(struct parser *p)
+{
+	p->st.fd_entries = fdmap_size(p->fds);
+	p->st.fd_evictions = fdmap_evictions(p->fds);
+	p->st.cwd_evictions = fdmap_evictions(p->cwds);
+	p->st.cmdline_evictions = fdmap_evictions(p->cmds);
+}
+
+int main(int argc, char **argv)
+{
+	static struct cli c;
+	struct parser p;
+	struct rdr r;
+	struct stats st;
+	char *line;
+	size_t n;
+	int k;
+	setprogname_(argv[0]);
+	parse_args(argc, argv, &c);
+	setup_anon(&c);
+	signal(SIGPIPE, SIG_IGN);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	parser_init(&p, &c.o);
+	rdr_init(&r, 0, 256 * 1024);
+	stats_init(&st, c.stats);
+	add_stats(&st, &p, &r);
+	parser_header_row(&p);
+	while (!stop && p.out.err == 0) {
+		k = rdr_next(&r, &line, &n, 250);  /* idle: flush rows, tick stats */
+		if (k == RDR_LINE)
+			parser_line(&p, line, n);
+		else if (k == RDR_EOF)
+			break;
+		else if (k == RDR_ERR)
+			die(1, "stdin: %s", strerror(r.err));
+		else if (r.start == r.end)        /* idle: push out what we have */
+			ob_flush(&p.out);
+		if (c.stats && (k != RDR_LINE || (p.st.records & 4095) == 0)) {
+			refresh_counts(&p);
+			stats_tick(&st, 0);
+		}
+	}
+	ob_flush(&p.out);
+	refresh_counts(&p);
+	stats_tick(&st, 1);
+	if (p.out.err)
+		die(1, "stdout: %s", strerror(p.out.err));
+	if (c.o.verbose || p.st.malformed)
+		warnmsg("%llu records, %llu rows, %llu malformed, %llu over-long lines",
+		        (unsigned long long)p.st.records, (unsigned long long)p.st.rows,
+		        (unsigned long long)p.st.malformed, (unsigned long long)r.too_long);
+	parser_free(&p);
+	rdr_free(&r);
+	return 0;
+}

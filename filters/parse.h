@@ -1,0 +1,79 @@
+/* parse.h — iotrc-parse internals: the parser state shared by the stream
+ * modules (parse_core.c, parse_vfs.c, parse_io.c, parse_net.c). */
+#ifndef IOTRC_PARSE_H
+#define IOTRC_PARSE_H
+#include "csv.h"
+#include "fdmap.h"
+#include "records.h"
+#include "wallclock.h"
+#include <stdint.h>
+
+#define CMDLINE_MAX 512          /* then "..." (upstream.md §2.1) */
+#define PATH_BUF 8192            /* two 1024-byte paths, escaped or joined */
+
+struct pstats {
+	uint64_t records, rows, malformed, too_long, unknown_op, filtered,
+	         excluded, wrong_stream, headers, bad_headers, fd_lookups, fd_misses,
+	         cmdline_lookups, bytes_in;
+	uint64_t fd_entries, fd_evictions, cwd_evictions, cmdline_evictions;
+};
+
+struct parser {
+	int stream;                  /* enum rec_stream we output */
+	struct rec_header hdr;       /* the header in force */
+	int skipping;                /* records of another stream/version */
+	int os;                      /* numbering of flags/errno/families */
+	int live;                    /* records are from this host, now */
+	uint32_t tb_numer, tb_denom;
+	int64_t wall_offset;         /* for records without wall time */
+	int has_wall_offset;
+	struct obuf out;
+	struct wallfmt wf;
+	struct fdmap *fds, *cwds, *cmds;
+	int anon, lookups, verbose;
+	long *exclude;
+	size_t nexclude;
+	uint64_t request_id;         /* block rows, from 1 */
+	struct pstats st;
+	int quoted;                  /* malformed lines quoted so far (-v) */
+};
+
+struct parser_opts {
+	int stream, anon, lookups, verbose;
+	int os;                      /* -1: from the header, else the host */
+	uint32_t tb_numer, tb_denom; /* 0: from the header / host */
+	size_t fd_cap, cmd_cap;
+	long *exclude;
+	size_t nexclude;
+	int outfd;
+};
+
+void parser_init(struct parser *p, const struct parser_opts *o);
+void parser_free(struct parser *p);
+/* One input line (without newline). */
+void parser_line(struct parser *p, const char *line, size_t n);
+void parser_header_row(struct parser *p);
+
+/* for the stream modules */
+void row_prefix_time(struct parser *p, const struct rec *r, int64_t *mono_ns);
+int64_t mono_to_ns(const struct parser *p, int64_t v);
+void put_str_field(struct parser *p, const struct rec *r, int i);
+void put_cmdline(struct parser *p, uint32_t pid);
+void put_opt_u64(struct obuf *o, int have, uint64_t v);
+void put_float_ms(struct obuf *o, int64_t ns);
+void malformed(struct parser *p, const char *line, size_t n, const char *why);
+size_t unesc_field(const struct rec *r, int i, char *out);
+int row_vfs(struct parser *p, const struct rec *r);
+int row_io(struct parser *p, const struct rec *r);
+int row_net(struct parser *p, const struct rec *r);
+
+/* shared numeric pulls: 1 ok/empty handled by caller */
+static inline int64_t fs64(const struct rec *r, int i, int64_t dflt, int *bad)
+{
+	int64_t v;
+	int k = rec_s64(r, i, &v);
+	if (k < 0)
+		*bad = 1;
+	return k == 1 ? v : dflt;
+}
+#endif

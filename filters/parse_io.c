@@ -1,0 +1,80 @@
+/* parse_io.c — io records -> block rows (iotrc-records(5) "Stream io";
+ * conventions from upstream.md §2.3: read/write from B_READ (macOS,
+ * notes/macos-dtrace.md §2.2) or the first rwbs letter (Linux), device
+ * "major:minor", request_id counting from 1, macOS leaves queue_latency_ms,
+ * command_flags and operation_code empty). */
+#include "parse.h"
+#include "decode.h"
+#include "util.h"
+#include <stdio.h>
+#include <string.h>
+
+struct iorec {
+	int64_t pid, ppid, tid, major, minor, block, bytes, resid, err, start, cpu, bflags;
+	int has_start, has_cpu, has_block, has_bytes;
+};
+
+static int pull(const struct rec *r, struct iorec *v, int darwin)
+{
+	int bad = 0;
+	v->pid = fs64(r, F_PID, 0, &bad);
+	v->ppid = fs64(r, F_PPID, -1, &bad);
+	v->tid = fs64(r, F_TID, 0, &bad);
+	v->major = fs64(r, FI_MAJOR, 0, &bad);
+	v->minor = fs64(r, FI_MINOR, 0, &bad);
+	v->has_block = rec_s64(r, FI_BLOCK, &v->block) == 1;
+	v->has_bytes = rec_s64(r, FI_BYTES, &v->bytes) == 1;
+	v->resid = fs64(r, FI_RESID, 0, &bad);
+	v->err = fs64(r, FI_ERR, 0, &bad);
+	v->has_start = rec_s64(r, FI_START, &v->start) == 1 && v->start > 0;
+	v->has_cpu = rec_s64(r, FI_CPU, &v->cpu) == 1 && v->cpu >= 0;
+	v->bflags = darwin ? fs64(r, FI_FLAGS, 0, &bad) : 0;
+	for (int i = FI_BLOCK; i <= FI_CPU; i++)
+		if (i != FI_FLAGS && r->n[i] && rec_s64(r, i, &(int64_t){ 0 }) < 0)
+			bad = 1;
+	return bad ? -1 : 0;
+}
+
+int row_io(struct parser *p, const struct rec *r)
+{
+	char op[32], flags[256], dev[48];
+	struct iorec v;
+	int64_t mono;
+	int darwin = p->os == OS_DARWIN;
+	size_t n;
+	if (r->n[F_OP] != 4 || memcmp(r->f[F_OP], "done", 4) != 0) {
+		p->st.unknown_op++;
+		return 0;
+	}
+	if (pull(r, &v, darwin) < 0)
+		return -1;
+	if (darwin) {
+		snprintf(op, sizeof op, "%s", v.bflags & 1 ? "read" : "write");
+		dec_bflags(v.bflags, flags);
+	} else
+		dec_rwbs(r->f[FI_FLAGS], r->n[FI_FLAGS], op, flags);
+	row_prefix_time(p, r, &mono);
+	csv_cstr(&p->out, op);
+	put_opt_u64(&p->out, v.pid > 0, (uint64_t)v.pid);
+	put_opt_u64(&p->out, v.tid > 0, (uint64_t)v.tid);
+	put_str_field(p, r, F_EXEC);
+	put_opt_u64(&p->out, v.has_block && v.block >= 0, (uint64_t)v.block);      /* sector */
+	put_opt_u64(&p->out, v.has_bytes && v.bytes >= v.resid && v.resid >= 0,
+	            (uint64_t)(v.bytes - v.resid));                            /* size */
+	if (v.has_start && mono != INT64_MIN && mono >= mono_to_ns(p, v.start))  /* latency_ms */
+		put_float_ms(&p->out, mono - mono_to_ns(p, v.start));
+	else
+		csv_empty(&p->out);
+	n = (size_t)snprintf(dev, sizeof dev, "%lld:%lld", (long long)v.major, (long long)v.minor);
+	csv_raw(&p->out, dev, n);
+	csv_str(&p->out, flags, strlen(flags));
+	put_opt_u64(&p->out, v.has_cpu, (uint64_t)v.cpu);
+	put_opt_u64(&p->out, v.ppid >= 0 && r->n[F_PPID], (uint64_t)v.ppid);
+	csv_empty(&p->out);                      /* queue_latency_ms */
+	csv_empty(&p->out);                      /* command_flags */
+	csv_empty(&p->out);                      /* operation_code */
+	csv_u64(&p->out, ++p->request_id);
+	put_opt_u64(&p->out, mono != INT64_MIN, (uint64_t)mono);
+	csv_end(&p->out);
+	return 1;
+}

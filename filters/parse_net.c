@@ -1,0 +1,165 @@
+/* parse_net.c — net records -> nw_conn rows (iotrc-records(5) "Stream
+ * net"; conventions from upstream.md §2.4, with IPv6 addresses and
+ * AF_UNIX paths, which upstream lacked (§10 #8)). */
+#include "parse.h"
+#include "decode.h"
+#include "util.h"
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <string.h>
+
+enum ev { E_SOCKET, E_BIND, E_LISTEN, E_CONNECT, E_ACCEPT, E_SHUTDOWN };
+static const struct net_op {
+	const char *name;
+	enum ev ev;
+} net_ops[] = {
+	{ "socket", E_SOCKET }, { "bind", E_BIND }, { "listen", E_LISTEN },
+	{ "connect", E_CONNECT }, { "connect_nocancel", E_CONNECT }, { "connectx", E_CONNECT },
+	{ "accept", E_ACCEPT }, { "accept_nocancel", E_ACCEPT }, { "accept4", E_ACCEPT },
+	{ "shutdown", E_SHUTDOWN },
+};
+static const char *const ev_name[] = { "SOCKET_CREATE", "BIND", "LISTEN", "CONNECT", "ACCEPT", "SHUTDOWN" };
+
+struct nrec {
+	int64_t pid, ret, err, entry, fd, family, type, proto, arg, port, tid, ppid;
+};
+
+static int pull(const struct rec *r, struct nrec *v)
+{
+	int bad = 0;
+	v->pid = fs64(r, F_PID, 0, &bad);
+	v->ret = fs64(r, FN_RET, 0, &bad);
+	v->err = fs64(r, FN_ERR, 0, &bad);
+	v->entry = fs64(r, FN_ENTRY, 0, &bad);
+	v->fd = fs64(r, FN_FD, -1, &bad);
+	v->family = fs64(r, FN_FAMILY, 0, &bad);
+	v->type = fs64(r, FN_TYPE, 0, &bad);
+	v->proto = fs64(r, FN_PROTO, 0, &bad);
+	v->arg = fs64(r, FN_ARG, 0, &bad);
+	v->port = fs64(r, FN_PORT, 0, &bad);
+	v->tid = fs64(r, F_TID, 0, &bad);
+	v->ppid = fs64(r, F_PPID, -1, &bad);
+	return bad || v->port < 0 || v->port > 65535 ? -1 : 0;
+}
+
+static int hex_bytes(const char *s, size_t n, unsigned char *out)
+{
+	for (size_t i = 0; i < n; i += 2) {
+		unsigned hi, lo;
+		char c[3] = { s[i], s[i + 1], 0 };
+		if (sscanf(c, "%1x%1x", &hi, &lo) != 2)
+			return -1;
+		out[i / 2] = (unsigned char)(hi * 16 + lo);
+	}
+	return 0;
+}
+
+/* The address cell: hex bytes or presentation text for IP, the escaped
+ * path for AF_UNIX; 0.0.0.0 and :: are "no address" (upstream §2.4). */
+static size_t addr_text(const struct parser *p, const struct rec *r, int64_t family, char *out)
+{
+	unsigned char b[16];
+	const char *s = r->f[FN_ADDR];
+	size_t n = r->n[FN_ADDR];
+	int af = family == os_af_inet6(p->os) ? AF_INET6 : family == os_af_inet(p->os) ? AF_INET : 0;
+	out[0] = 0;
+	if (n == 0)
+		return 0;
+	if (family == os_af_unix(p->os))
+		return n < 1024 ? unesc_field(r, FN_ADDR, out) : 0;
+	if (!af || n >= 64)
+		return 0;
+	if (((af == AF_INET && n == 8) || (af == AF_INET6 && n == 32)) && strspn(s, "0123456789abcdefABCDEF") >= n) {
+		if (hex_bytes(s, n, b) < 0)
+			return 0;
+	} else {
+		char t[64];
+		memcpy(t, s, n), t[n] = 0;
+		if (inet_pton(af, t, b) != 1)
+			return 0;
+	}
+	if (!inet_ntop(af, b, out, 64))
+		return 0;
+	if (strcmp(out, "0.0.0.0") == 0 || strcmp(out, "::") == 0)
+		return out[0] = 0, 0;
+	return strlen(out);
+}
+
+static void put_family(struct parser *p, int64_t family)
+{
+	char b[256];
+	if (family)
+		csv_raw(&p->out, b, dec_domain(p->os, family, b));
+	else
+		csv_empty(&p->out);
+}
+
+int row_net(struct parser *p, const struct rec *r)
+{
+	const struct net_op *op = NULL;
+	struct nrec v;
+	char b[256], addr[1100];
+	size_t an;
+	int64_t mono;
+	int ipver, ok;
+	for (size_t i = 0; i < sizeof net_ops / sizeof net_ops[0]; i++)
+		if (strlen(net_ops[i].name) == r->n[F_OP] && memcmp(net_ops[i].name, r->f[F_OP], r->n[F_OP]) == 0)
+			op = &net_ops[i];
+	if (!op) {
+		p->st.unknown_op++;
+		return 0;
+	}
+	if (pull(r, &v) < 0)
+		return -1;
+	ok = v.ret >= 0 && v.err == 0;
+	if (op->ev == E_ACCEPT && !ok)
+		v.family = 0;                 /* no peer */
+	ipver = v.family == os_af_inet(p->os) ? 4 : v.family == os_af_inet6(p->os) ? 6 : 0;
+	an = (op->ev == E_BIND || op->ev == E_CONNECT || op->ev == E_ACCEPT) ? addr_text(p, r, v.family, addr) : 0;
+	row_prefix_time(p, r, &mono);
+	csv_cstr(&p->out, ev_name[op->ev]);
+	csv_u64(&p->out, (uint64_t)v.pid);
+	put_opt_u64(&p->out, v.tid > 0, (uint64_t)v.tid);
+	put_str_field(p, r, F_EXEC);
+	if (op->ev == E_LISTEN || op->ev == E_SHUTDOWN)
+		csv_empty(&p->out);
+	else
+		put_family(p, v.family);
+	if (v.type && op->ev != E_LISTEN && op->ev != E_SHUTDOWN)  /* sock_type */
+		csv_raw(&p->out, b, dec_socktype(p->os, v.type, b));
+	else
+		csv_empty(&p->out);
+	if (ipver && op->ev != E_LISTEN && op->ev != E_SHUTDOWN)
+		csv_u64(&p->out, (uint64_t)ipver);
+	else
+		csv_empty(&p->out);
+	if (op->ev == E_BIND)                                       /* local_addr */
+		csv_str(&p->out, addr, an);
+	else
+		csv_empty(&p->out);
+	if (op->ev == E_CONNECT || op->ev == E_ACCEPT)              /* remote_addr */
+		csv_str(&p->out, addr, an);
+	else
+		csv_empty(&p->out);
+	put_opt_u64(&p->out, op->ev == E_BIND && v.port > 0 && ipver, (uint64_t)v.port);   /* sport */
+	put_opt_u64(&p->out, (op->ev == E_CONNECT || op->ev == E_ACCEPT) && v.port > 0 && ipver,
+	            (uint64_t)v.port);                                                  /* dport */
+	if (op->ev == E_SOCKET || op->ev == E_ACCEPT)               /* fd: the new one */
+		put_opt_u64(&p->out, v.ret >= 0 && ok, (uint64_t)v.ret);
+	else
+		put_opt_u64(&p->out, v.fd >= 0, (uint64_t)v.fd);
+	put_opt_u64(&p->out, op->ev == E_LISTEN && v.arg > 0, (uint64_t)v.arg);          /* backlog */
+	if (op->ev == E_SHUTDOWN)
+		csv_raw(&p->out, b, dec_shuthow(v.arg, b));
+	else
+		csv_empty(&p->out);
+	if ((op->ev == E_CONNECT || op->ev == E_ACCEPT) && v.entry > 0 && mono != INT64_MIN &&
+	    mono > mono_to_ns(p, v.entry))                          /* latency_ns */
+		csv_u64(&p->out, (uint64_t)(mono - mono_to_ns(p, v.entry)));
+	else
+		csv_empty(&p->out);
+	csv_s64(&p->out, v.ret);                                    /* return_value */
+	put_opt_u64(&p->out, mono != INT64_MIN, (uint64_t)mono);
+	csv_end(&p->out);
+	return 1;
+}

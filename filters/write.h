@@ -1,0 +1,104 @@
+/* write.h — iotrc-write internals: the writer state shared by its modules
+ * (iotrc-write.c: options and the main loop; write_rows.c: row framing and
+ * header changes; write_out.c: the current file, zstd, flush, finish;
+ * write_recover.c: leftover temporary files; write_names.c: file names;
+ * write_dir.c: the directory, its lock, announcements; write_sync_*.c). */
+#ifndef IOTRC_WRITE_H
+#define IOTRC_WRITE_H
+#include <stddef.h>
+#include <stdint.h>
+
+#define WNAME_MAX 255            /* one file name in DIR */
+
+struct wcfg {
+	const char *dir, *prefix, *stats;
+	uint64_t max_rows, max_bytes;     /* 0: no limit */
+	int64_t max_age_ns;               /* 0: no limit */
+	int64_t flush_ns, retry_ns;
+	int level, threads, compress;
+	size_t max_row;                   /* longest row we accept, bytes */
+};
+
+/* The --stats FILE keys; see iotrc-write(1). */
+struct wstats {
+	uint64_t rows_in, rows_written, rows_pending, rows_dropped;
+	uint64_t files_finished, bytes_in, bytes_out;
+	uint64_t write_errors, write_failing, files_unfinished;
+	uint64_t headers_changed, headers_repeated, rows_too_long;
+	uint64_t files_recovered, rows_recovered;
+	const char *current_file, *last_error;
+};
+
+struct wfile {                    /* the file being written, if fd >= 0 */
+	int fd;
+	char tmp[WNAME_MAX + 1], final[WNAME_MAX + 1];
+	uint64_t rows, rows_good;     /* rows in it; rows durable (flushed) */
+	uint64_t off, good_off;       /* bytes in it; bytes at the last flush */
+	int64_t opened_ns;            /* monotonic */
+};
+
+struct writer {
+	struct wcfg cfg;
+	int dirfd, lockfd;
+	char *dirabs;                 /* absolute DIR, for announcements */
+	int announce_broken;          /* stdout failed once: say so once */
+	struct wfile f;
+	void *cctx;                   /* ZSTD_CCtx, NULL with --no-compress */
+	char *stage, *obuf;           /* rows waiting for zstd; its output */
+	size_t stage_len, stage_cap, ocap;
+	unsigned seq;                 /* last sequence number used */
+	char *header;                 /* the header row in force (no newline) */
+	size_t header_len, hfirst_len;
+	int failing;                  /* a write failed; until a flush works */
+	int64_t now, next_retry_ns, pending_since;
+	uint64_t dropped_at_fail;
+	char curpath[WNAME_MAX + 2], lasterr[256];
+	struct wstats st;
+};
+
+/* write_names.c */
+/* "PREFIX_YYYYMMDD_HHMMSS_mmm_NNNN.csv[.zst]" for wall time ns, seq. */
+int wname_final(char *out, size_t cap, const char *prefix, int64_t wall_ns, unsigned seq,
+                int compress);
+/* "." + final + ".part" */
+int wname_tmp(char *out, size_t cap, const char *final);
+/* Is name a temporary file of ours for this prefix? Then the final name
+ * goes to out and 1 (zstd) or 2 (plain .csv) is returned, else 0. */
+int wname_match_tmp(const char *name, const char *prefix, char *out, size_t cap);
+
+/* write_dir.c */
+void wdir_open(struct writer *w);                 /* mkdir -p, open, lock */
+void wdir_announce(struct writer *w, const char *final);
+int wdir_sync(struct writer *w);
+void wdir_error(struct writer *w, const char *name, int err);
+
+/* write_sync_*.c: make data durable (F_FULLFSYNC on macOS) */
+int wsync_data(int fd);
+int wsync_full(int fd);
+
+/* write_out.c */
+void out_init(struct writer *w);
+void out_free(struct writer *w);
+int out_open(struct writer *w);                   /* new temp file + header */
+int out_row(struct writer *w, const char *row, size_t n);
+int out_flush(struct writer *w);                  /* end a frame, sync */
+int out_finish(struct writer *w);                 /* flush, sync, rename, announce */
+void out_broken(struct writer *w, int err);       /* after a failed write */
+
+/* write_rows.c */
+struct wrows {
+	int inq, oversize, started;
+	char *buf;                    /* a row spread over several lines */
+	size_t len, cap;
+	uint64_t too_long_seen;
+};
+void rows_init(struct wrows *r);
+void rows_free(struct wrows *r);
+void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n);
+void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long);
+void rows_end(struct writer *w, struct wrows *r);
+void writer_take_row(struct writer *w, const char *row, size_t n);
+
+/* write_recover.c: finish leftover temporary files in DIR. */
+void recover_dir(struct writer *w);
+#endif
