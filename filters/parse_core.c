@@ -140,6 +140,13 @@ void parser_line(struct parser *p, const char *line, size_t n)
 		malformed(p, line, n, "bad pid");
 		return;
 	}
+	for (int i = F_PPID; i <= F_MONO; i++) {
+		int64_t v;
+		if (i != F_EXEC && rec_s64(&r, i, &v) < 0) {
+			malformed(p, line, n, "bad number in prefix");
+			return;
+		}
+	}
 	if (excluded(p, &r, (uint32_t)pid)) {
 		p->st.excluded++;
 		return;

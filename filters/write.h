@@ -5,6 +5,7 @@
  * write_dir.c: the directory, its lock, announcements; write_sync_*.c). */
 #ifndef IOTRC_WRITE_H
 #define IOTRC_WRITE_H
+#include "stats.h"
 #include <stddef.h>
 #include <stdint.h>
 
@@ -24,7 +25,7 @@ struct wstats {
 	uint64_t rows_in, rows_written, rows_pending, rows_dropped;
 	uint64_t files_finished, bytes_in, bytes_out;
 	uint64_t write_errors, write_failing, files_unfinished;
-	uint64_t headers_changed, headers_repeated, rows_too_long;
+	uint64_t headers_changed, headers_repeated, rows_too_long, blank_lines;
 	uint64_t files_recovered, rows_recovered;
 	const char *current_file, *last_error;
 };
@@ -52,8 +53,9 @@ struct writer {
 	int failing;                  /* a write failed; until a flush works */
 	int64_t now, next_retry_ns, pending_since;
 	uint64_t dropped_at_fail;
-	char curpath[WNAME_MAX + 2], lasterr[256];
+	char curpath[4096 + WNAME_MAX + 2], lasterr[512];
 	struct wstats st;
+	struct stats *stats;
 };
 
 /* write_names.c */
@@ -79,7 +81,10 @@ int wsync_full(int fd);
 /* write_out.c */
 void out_init(struct writer *w);
 void out_free(struct writer *w);
-int out_open(struct writer *w);                   /* new temp file + header */
+/* A file open and writable for the next row: opens one (lazily, so an idle
+ * or empty stream leaves no file); while writes fail, tries again only
+ * every --retry-interval. -1: drop the row. */
+int out_ensure(struct writer *w);
 int out_row(struct writer *w, const char *row, size_t n);
 int out_flush(struct writer *w);                  /* end a frame, sync */
 int out_finish(struct writer *w);                 /* flush, sync, rename, announce */

@@ -1,0 +1,181 @@
+/* write_recover.c — at start, finish the temporary files a killed writer
+ * of this prefix left in DIR. Each is read once: a .csv.zst frame by frame
+ * (decoded, so the frame checksums are verified), a .csv row by row; it is
+ * cut after the last whole frame (or row), synced, renamed and announced
+ * like any finished file. Everything the dead writer had flushed is in a
+ * whole frame, so nothing it flushed is lost. A file with no complete data
+ * row (killed before its first flush) is removed. */
+#include "write.h"
+#include "util.h"
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <zstd.h>
+
+struct scan {
+	uint64_t off, good_off;       /* bytes read; end of the last whole unit */
+	uint64_t rows, good_rows;     /* rows (header included) */
+	int inq, last_nl;
+	int bad;                      /* stopped at a torn or corrupt frame */
+};
+
+/* Rows are ended by a newline outside quotes (RFC 4180). */
+static void count_rows(struct scan *s, const char *p, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (p[i] == '"')
+			s->inq = !s->inq;
+		else if (p[i] == '\n' && !s->inq)
+			s->rows++;
+	}
+	if (n)
+		s->last_nl = p[n - 1] == '\n' && !s->inq;
+}
+
+static void scan_plain(int fd, struct scan *s, char *buf, size_t cap)
+{
+	ssize_t n;
+	while ((n = read(fd, buf, cap)) > 0) {
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] == '"')
+				s->inq = !s->inq;
+			else if (buf[i] == '\n' && !s->inq) {
+				s->rows++;
+				s->good_rows = s->rows;
+				s->good_off = s->off + (uint64_t)i + 1;
+			}
+		}
+		s->off += (uint64_t)n;
+	}
+}
+
+/* Decode frame after frame; a frame counts only if it decodes with a good
+ * checksum and ends at the end of a row (every flush does). */
+static void scan_zst(int fd, struct scan *s, char *ibuf, size_t icap)
+{
+	ZSTD_DStream *ds = ZSTD_createDStream();
+	size_t ocap = ZSTD_DStreamOutSize();
+	char *obuf = xmalloc(ocap);
+	ZSTD_inBuffer in = { ibuf, 0, 0 };
+	int eof = 0;
+	if (!ds)
+		die(1, "zstd: cannot create a decompression context");
+	ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 24);  /* ours use <= 23 */
+	for (;;) {
+		ZSTD_outBuffer out = { obuf, ocap, 0 };
+		size_t rc;
+		if (in.pos == in.size && !eof) {
+			ssize_t n = read(fd, ibuf, icap);
+			s->off += in.size;
+			in.size = n > 0 ? (size_t)n : 0, in.pos = 0;
+			eof = n <= 0;
+		}
+		rc = ZSTD_decompressStream(ds, &out, &in);
+		if (ZSTD_isError(rc)) {
+			s->bad = 1;
+			break;
+		}
+		count_rows(s, obuf, out.pos);
+		if (rc == 0) {                     /* a frame ended here */
+			if (!s->last_nl) {
+				s->bad = 1;
+				break;
+			}
+			s->good_off = s->off + in.pos;
+			s->good_rows = s->rows;
+		}
+		if (eof && in.pos == in.size && out.pos < out.size)
+			break;
+	}
+	free(obuf);
+	ZSTD_freeDStream(ds);
+}
+
+static int finish_recovered(struct writer *w, int fd, const char *name, const char *final,
+                            const struct scan *s)
+{
+	struct stat sb;
+	if (fstat(fd, &sb) < 0)
+		sb.st_size = (off_t)s->good_off;
+	if (faccessat(w->dirfd, final, F_OK, 0) == 0) {
+		warnmsg("%s/%s: not recovered: %s exists", w->cfg.dir, name, final);
+		return -1;
+	}
+	if (ftruncate(fd, (off_t)s->good_off) < 0 || wsync_full(fd) < 0 ||
+	    renameat(w->dirfd, name, w->dirfd, final) < 0) {
+		wdir_error(w, name, errno);
+		warnmsg("%s; not recovered", w->lasterr);
+		return -1;
+	}
+	(void)wdir_sync(w);
+	wdir_announce(w, final);
+	w->st.files_recovered++;
+	w->st.files_finished++;
+	w->st.rows_recovered += s->good_rows - 1;
+	warnmsg("%s/%s: recovered %llu rows (%llu bytes cut off)", w->cfg.dir, final,
+	        (unsigned long long)(s->good_rows - 1),
+	        (unsigned long long)((uint64_t)sb.st_size - s->good_off));
+	return 0;
+}
+
+static void recover_one(struct writer *w, const char *name, const char *final, int zst)
+{
+	struct scan s;
+	size_t cap = 128 * 1024;
+	char *buf;
+	int fd = openat(w->dirfd, name, O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		warnerr("%s/%s", w->cfg.dir, name);
+		return;
+	}
+	memset(&s, 0, sizeof s);
+	buf = xmalloc(cap);
+	if (zst)
+		scan_zst(fd, &s, buf, cap);
+	else
+		scan_plain(fd, &s, buf, cap);
+	free(buf);
+	if (s.good_rows < 2) {                 /* no data row was flushed */
+		if (unlinkat(w->dirfd, name, 0) < 0)
+			warnerr("%s/%s", w->cfg.dir, name);
+		else
+			warnmsg("%s/%s: removed: no complete data row", w->cfg.dir, name);
+	} else {
+		(void)finish_recovered(w, fd, name, final, &s);
+	}
+	close(fd);
+}
+
+static int cmp_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+void recover_dir(struct writer *w)
+{
+	char final[WNAME_MAX + 1], **names = NULL;
+	size_t n = 0, cap = 0;
+	struct dirent *de;
+	DIR *d = opendir(w->cfg.dir);
+	if (!d)
+		dieerr(1, "%s", w->cfg.dir);
+	while ((de = readdir(d)) != NULL) {
+		if (!wname_match_tmp(de->d_name, w->cfg.prefix, final, sizeof final))
+			continue;
+		if (n == cap)
+			names = xrealloc(names, (cap = cap ? 2 * cap : 16) * sizeof *names);
+		names[n++] = xstrdup(de->d_name);
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_names);   /* oldest first */
+	for (size_t i = 0; i < n; i++) {
+		int kind = wname_match_tmp(names[i], w->cfg.prefix, final, sizeof final);
+		recover_one(w, names[i], final, kind == 1);
+		free(names[i]);
+	}
+	free(names);
+}
