@@ -23,6 +23,7 @@ LDLIBS  ?= -lzstd -lcurl -lyaml -lcrypto -lm -lpthread
 endif
 
 TOOLDIRS  = bin filters snap upload
+TOOLINC   = $(addprefix -I,$(TOOLDIRS))
 TOOLSRC   = $(wildcard $(addsuffix /iotrc*.c,$(TOOLDIRS)))
 TOOLS     = $(notdir $(TOOLSRC:.c=))
 OSFILTER  = $(filter-out %_darwin.c %_linux.c,$(1)) $(filter %_$(OS).c,$(1))
@@ -59,9 +60,13 @@ UNITSRC = $(wildcard tests/unit/*.c)
 UNITS   = $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPSRC = $(wildcard tests/helpers/*.c)
 HELPERS = $(HELPSRC:tests/helpers/%.c=$(BUILD)/tests/%)
-$(BUILD)/tests/%: tests/unit/%.c $(LIBA)
+# tests/unit/test_NAME.c is linked with the library and the tool modules
+# */NAME_*.c (e.g. test_kdebug.c with bin/kdebug_*.c).
+unitmods = $(call OSFILTER,$(wildcard $(addsuffix /$(patsubst test_%,%,$(1))_*.c,$(TOOLDIRS))))
+.SECONDEXPANSION:
+$(BUILD)/tests/%: tests/unit/%.c $$(call unitmods,$$*) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(TOOLINC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $< $(call unitmods,$*) $(LIBA) $(LDLIBS)
 $(BUILD)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
@@ -79,7 +84,7 @@ fuzz:
 	@set -e; for f in $(FUZZSRC); do n=$${f##*/fuzz_}; n=$${n%.c}; \
 	  mods=$$(for d in $(TOOLDIRS); do ls $$d/$${n}_*.c 2>/dev/null; done | grep -v '_darwin\.c$$' || true); \
 	  echo "fuzz_$$n: $$mods"; \
-	  $(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) -std=c11 -o $(FUZZDIR)/fuzz_$$n $$f $$mods $(LIBSRC) $(LDLIBS); \
+	  $(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(TOOLINC) -std=c11 -o $(FUZZDIR)/fuzz_$$n $$f $$mods $(LIBSRC) $(LDLIBS); \
 	done
 
 tests: all $(UNITS) $(HELPERS)
