@@ -87,7 +87,15 @@ fuzz:
 	  $(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(TOOLINC) -std=c11 -o $(FUZZDIR)/fuzz_$$n $$f $$mods $(LIBSRC) $(LDLIBS); \
 	done
 
-tests: all $(UNITS) $(HELPERS)
+# Benchmark programs: bench/*.c -> $(BUILD)/bench/NAME (see bench/README.md)
+BENCHSRC = $(wildcard bench/*.c)
+BENCHES  = $(BENCHSRC:bench/%.c=$(BUILD)/bench/%)
+$(BUILD)/bench/%: bench/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $<
+bench: all $(BENCHES)
+
+tests: all $(UNITS) $(HELPERS) $(BENCHES)
 
 check:
 	tests/run
@@ -119,4 +127,4 @@ uninstall:
 clean:
 	rm -rf build build-*
 
-.PHONY: fuzz all tests check macos-check install uninstall clean
+.PHONY: bench fuzz all tests check macos-check install uninstall clean

@@ -132,7 +132,8 @@ void parser_line(struct parser *p, const char *line, size_t n)
 		p->st.wrong_stream++;
 		return;
 	}
-	if (rec_split(line, n, &r) != rec_nfields[p->stream]) {
+	if (rec_split_parse(line, n, &r, p->stream == REC_VFS ? REC_TEXT_VFS : p->stream == REC_NET ? REC_TEXT_NET :
+	                    REC_TEXT_IO | (p->os == OS_LINUX ? 1u << FI_FLAGS : 0)) != rec_nfields[p->stream]) {
 		malformed(p, line, n, "wrong field count");
 		return;
 	}
@@ -211,10 +212,34 @@ void put_float_ms(struct obuf *o, int64_t ns)
 	double v = (double)ns / 1e6;
 	char b[40];
 	int n = 0;
+	/* Fast path: with at most 15 significant digits the exact decimal is
+	 * the shortest round-trip form; repr switches to exponents below 1e-4. */
+	if (ns >= 100 && ns < 1000000000000000LL) {
+		uint64_t ip = (uint64_t)ns / 1000000, fp = (uint64_t)ns % 1000000;
+		int k = 6;
+		n = (int)fmt_u64(b, ip);
+		b[n++] = '.';
+		if (fp == 0) {
+			b[n++] = '0';
+		} else {
+			while (fp % 10 == 0)
+				fp /= 10, k--;
+			for (int i = k - 1; i >= 0; i--, fp /= 10)
+				b[n + i] = (char)('0' + fp % 10);
+			n += k;
+		}
+		csv_raw(o, b, (size_t)n);
+		return;
+	}
 	for (int prec = 1; prec <= 17; prec++) {
 		n = snprintf(b, sizeof b, "%.*g", prec, v);
-		if (strtod(b, NULL) == v)
+		if (strtod(b, NULL) == v) {
+			char *e = strstr(b, "e+");
+			int x = e ? atoi(e + 2) : 0;
+			if (e && x < 16)       /* repr writes 1e9 as 1000000000.0 */
+				n = snprintf(b, sizeof b, "%.*f", prec - 1 - x > 0 ? prec - 1 - x : 0, v);
 			break;
+		}
 	}
 	if (!strpbrk(b, ".en") && n < 38)
 		b[n++] = '.', b[n++] = '0', b[n] = 0;

@@ -42,12 +42,19 @@ static int pull(const struct rec *r, struct nrec *v)
 	return bad || v->port < 0 || v->port > 65535 ? -1 : 0;
 }
 
+static int hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
+
 static int hex_bytes(const char *s, size_t n, unsigned char *out)
 {
-	for (size_t i = 0; i < n; i += 2) {
-		unsigned hi, lo;
-		char c[3] = { s[i], s[i + 1], 0 };
-		if (sscanf(c, "%1x%1x", &hi, &lo) != 2)
+	for (size_t i = 0; i + 1 < n; i += 2) {
+		int hi = hexdigit(s[i]), lo = hexdigit(s[i + 1]);
+		if (hi < 0 || lo < 0)
 			return -1;
 		out[i / 2] = (unsigned char)(hi * 16 + lo);
 	}

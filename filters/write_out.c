@@ -10,11 +10,14 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 #include <zstd.h>
 
-#define STAGE_CAP (256 * 1024)
+/* zstd compresses 128 KiB blocks; staging one block per call keeps the
+ * per-call cost low and the --max-bytes check within one block. */
+#define STAGE_CAP (128 * 1024)
 
 static void set_param(ZSTD_CCtx *c, ZSTD_cParameter p, int v, const char *what)
 {
@@ -221,6 +224,7 @@ static int commit(struct writer *w)
 	(void)wdir_sync(w);
 	wdir_announce(w, f->final);
 	w->st.files_finished++;
+	stats_tick(w->stats, 1);
 	return 0;
 }
 

@@ -6,6 +6,7 @@
 #include "write.h"
 #include "csv.h"
 #include "util.h"
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,7 +115,10 @@ void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n)
 {
 	if (!r->inq) {
 		if (csv_line_ends_row(line, n, &r->inq)) {
-			one_row(w, line, n);           /* the common case: no copy */
+			if (n > w->cfg.max_row)        /* the reader's floor is 4 KiB */
+				drop_long_row(w);
+			else
+				one_row(w, line, n);   /* the common case: no copy */
 			return;
 		}
 		r->len = 0;

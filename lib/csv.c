@@ -45,11 +45,6 @@ void ob_put(struct obuf *o, const void *p, size_t n)
 	}
 }
 
-static inline void sep(struct obuf *o)
-{
-	if (o->nfield++)
-		ob_putc(o, ',');
-}
 
 static int needs_quotes(const char *s, size_t n)
 {
@@ -65,9 +60,9 @@ static int needs_quotes(const char *s, size_t n)
 
 void csv_str(struct obuf *o, const char *s, size_t n)
 {
-	sep(o);
+	csv_sep(o);
 	if (!needs_quotes(s, n)) {
-		ob_put(o, s, n);
+		ob_put_fast(o, s, n);
 		return;
 	}
 	ob_putc(o, '"');
@@ -88,30 +83,22 @@ void csv_cstr(struct obuf *o, const char *s)
 	csv_str(o, s, strlen(s));
 }
 
-void csv_raw(struct obuf *o, const char *s, size_t n)
-{
-	sep(o);
-	ob_put(o, s, n);
-}
 
 void csv_u64(struct obuf *o, uint64_t v)
 {
-	char b[24];
-	sep(o);
-	ob_put(o, b, fmt_u64(b, v));
+	csv_sep(o);
+	if (o->cap - o->len < 24)
+		ob_flush(o);
+	o->len += fmt_u64(o->buf + o->len, v);   /* in place */
 }
 
 void csv_s64(struct obuf *o, int64_t v)
 {
 	char b[24];
-	sep(o);
+	csv_sep(o);
 	ob_put(o, b, fmt_s64(b, v));
 }
 
-void csv_empty(struct obuf *o)
-{
-	sep(o);
-}
 
 void csv_end(struct obuf *o)
 {

@@ -19,10 +19,10 @@ struct fdmap {
 	size_t cap;
 	struct ent *e;
 	uint32_t nalloc, hwm, freelist, count;
-	uint32_t *bucket, bmask;
+	uint32_t *bucket, bmask, bmax;   /* buckets grow with the entries */
 	uint32_t head, tail;            /* most / least recently used */
 	struct str **sv;
-	uint32_t nsv, *sfree, nsfree, *sbucket, nstrings;
+	uint32_t nsv, *sfree, nsfree, *sbucket, smask, nstrings;
 	uint64_t evictions;
 };
 
@@ -50,9 +50,10 @@ struct fdmap *fdmap_new(size_t cap)
 	while (nb < cap)
 		nb <<= 1;
 	m->cap = cap;
-	m->bmask = (uint32_t)nb - 1;
-	m->bucket = xcalloc(nb, sizeof *m->bucket);
-	m->sbucket = xcalloc(nb, sizeof *m->sbucket);
+	m->bmax = (uint32_t)nb;
+	m->bmask = m->smask = 1023;
+	m->bucket = xcalloc(1024, sizeof *m->bucket);
+	m->sbucket = xcalloc(1024, sizeof *m->sbucket);
 	m->nsv = 1;                     /* string id 0 = none */
 	m->sv = xcalloc(1, sizeof *m->sv);
 	m->hwm = 1;
@@ -69,10 +70,43 @@ void fdmap_free(struct fdmap *m)
 	free(m);
 }
 
+/* Double the bucket arrays when the load passes 1, so a small working set
+ * stays in cache and a large one still finds its entries fast. */
+static void grow_strings(struct fdmap *m)
+{
+	uint32_t nb = (m->smask + 1) * 2;
+	free(m->sbucket);
+	m->sbucket = xcalloc(nb, sizeof *m->sbucket);
+	m->smask = nb - 1;
+	for (uint32_t id = 1; id < m->nsv; id++) {
+		struct str *p = m->sv[id];
+		if (!p)
+			continue;
+		p->next = m->sbucket[p->hash & m->smask];
+		m->sbucket[p->hash & m->smask] = id;
+	}
+}
+
+static void grow_entries(struct fdmap *m)
+{
+	uint32_t nb = (m->bmask + 1) * 2;
+	free(m->bucket);
+	m->bucket = xcalloc(nb, sizeof *m->bucket);
+	m->bmask = nb - 1;
+	for (uint32_t i = m->head; i; i = m->e[i].next) {
+		uint32_t *b = &m->bucket[keyhash(m->e[i].key) & m->bmask];
+		m->e[i].hnext = *b;
+		*b = i;
+	}
+}
+
 static uint32_t str_intern(struct fdmap *m, const char *s, size_t n)
 {
-	uint32_t h = strhash(s, n), *b = &m->sbucket[h & m->bmask], id;
+	uint32_t h = strhash(s, n), *b, id;
 	struct str *p;
+	if (m->nstrings > m->smask && m->smask + 1 < m->bmax)
+		grow_strings(m);
+	b = &m->sbucket[h & m->smask];
 	for (id = *b; id; id = m->sv[id]->next) {
 		p = m->sv[id];
 		if (p->hash == h && p->len == n && memcmp(p->s, s, n) == 0) {
@@ -107,7 +141,7 @@ static void str_release(struct fdmap *m, uint32_t id)
 	uint32_t *b;
 	if (!id || --p->refs)
 		return;
-	for (b = &m->sbucket[p->hash & m->bmask]; *b != id; b = &m->sv[*b]->next)
+	for (b = &m->sbucket[p->hash & m->smask]; *b != id; b = &m->sv[*b]->next)
 		;
 	*b = p->next;
 	free(p);
@@ -200,6 +234,10 @@ int fdmap_put(struct fdmap *m, uint64_t key, const char *s, size_t n, uint32_t a
 		str_release(m, m->e[i].str);
 		lru_unlink(m, i);
 	} else {
+		if (m->count > m->bmask && m->bmask + 1 < m->bmax) {
+			grow_entries(m);
+			link = find(m, key);
+		}
 		i = alloc_ent(m);
 		if (!i) {
 			str_release(m, id);

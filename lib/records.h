@@ -57,9 +57,23 @@ struct rec {
 	int nf;
 	const char *f[REC_MAXF];
 	size_t n[REC_MAXF];
+	/* numbers parsed once by rec_numbers(): 1 value, 0 empty, -1 junk */
+	int parsed;
+	signed char st[REC_MAXF];
+	int64_t v[REC_MAXF];
 };
 /* Split on 0x01. Returns the field count (REC_MAXF + 1 if more). */
 int rec_split(const char *line, size_t len, struct rec *r);
+/* Parse every field as a number once, so later rec_s64 calls are cheap;
+ * fields in textmask (bit i = field i) are text and skipped. */
+void rec_numbers(struct rec *r, uint32_t textmask);
+/* rec_split and rec_numbers in one pass. */
+int rec_split_parse(const char *line, size_t len, struct rec *r, uint32_t textmask);
+/* The text fields of each stream, for rec_numbers. */
+#define REC_TEXT_COMMON ((1u << F_OP) | (1u << F_EXEC))
+#define REC_TEXT_VFS (REC_TEXT_COMMON | (1u << FV_PATH) | (1u << FV_PATH2))
+#define REC_TEXT_IO (REC_TEXT_COMMON | (1u << FI_PATH))   /* | FI_FLAGS on Linux (rwbs) */
+#define REC_TEXT_NET (REC_TEXT_COMMON | (1u << FN_ADDR))
 /* Numeric field helpers: 1 = value, 0 = empty (unknown), -1 = junk. */
 int rec_s64(const struct rec *r, int i, int64_t *v);
 int rec_u64(const struct rec *r, int i, uint64_t *v);

@@ -115,6 +115,16 @@ int parse_u64_n(const char *s, size_t n, uint64_t *out)
 	uint64_t v = 0;
 	if (n == 0 || n > 20)
 		return -1;
+	if (n < 20) {                   /* cannot overflow: no checks per digit */
+		for (size_t i = 0; i < n; i++) {
+			unsigned d = (unsigned char)s[i] - '0';
+			if (d > 9)
+				return -1;
+			v = v * 10 + d;
+		}
+		*out = v;
+		return 0;
+	}
 	for (size_t i = 0; i < n; i++) {
 		unsigned d = (unsigned char)s[i] - '0';
 		if (d > 9)
@@ -218,8 +228,18 @@ int64_t wall_now_ns(void)
 
 size_t fmt_u64(char *out, uint64_t v)
 {
+	static const char pairs[] =
+		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+		"8081828384858687888990919293949596979899";
 	char tmp[21];
 	size_t i = sizeof tmp, n;
+	while (v >= 100) {              /* two digits a step */
+		unsigned k = (unsigned)(v % 100) * 2;
+		v /= 100;
+		tmp[--i] = pairs[k + 1];
+		tmp[--i] = pairs[k];
+	}
 	do {
 		tmp[--i] = (char)('0' + v % 10);
 		v /= 10;

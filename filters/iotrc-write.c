@@ -1,0 +1,283 @@
+/* iotrc-write — CSV on stdin to rotated Zstandard files in DIR, like
+ * multilog or s6-log for logs: write under a temporary name, flush whole
+ * frames every few seconds, rotate by rows, age, size or SIGHUP, fsync,
+ * rename, fsync the directory, then print the file's path. See
+ * iotrc-write(1). */
+#include "write.h"
+#include "mono.h"
+#include "rdr.h"
+#include "stats.h"
+#include "util.h"
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char usage_text[] =
+	"usage: iotrc-write -d DIR -p PREFIX [-n] [-r ROWS] [-a AGE] [-s SIZE] [-l LEVEL]\n"
+	"                   [-T THREADS] [-f INTERVAL] [--retry-interval INTERVAL]\n"
+	"                   [--max-row SIZE] [--stats FILE]\n"
+	"  -d, --dir DIR             write files into DIR (created if missing)\n"
+	"  -p, --prefix PREFIX       name files PREFIX_<YYYYMMDD_HHMMSS_mmm>_<NNNN>.csv.zst\n"
+	"  -r, --max-rows ROWS       rotate after ROWS data rows (100000; 0: no limit)\n"
+	"  -a, --max-age AGE         rotate when a file is AGE old (20m; 0: no limit)\n"
+	"  -s, --max-bytes SIZE      rotate at SIZE compressed bytes (100M; 0: no limit)\n"
+	"  -l, --level LEVEL         zstd level (3)\n"
+	"  -T, --threads N           zstd worker threads (0: compress in this thread)\n"
+	"  -f, --flush-interval T    end a zstd frame and sync at least every T (2s)\n"
+	"      --retry-interval T    after a write error, try again every T (5s)\n"
+	"  -n, --no-compress         write plain .csv files\n"
+	"      --max-row SIZE        drop (and count) rows longer than SIZE (1M)\n"
+	"      --stats FILE          rewrite FILE with counters about once a second\n"
+	"  -h, --help                print this help and exit\n";
+
+enum { OPT_RETRY = 256, OPT_MAXROW, OPT_STATS };
+static const struct option longopts[] = {
+	{ "dir", required_argument, NULL, 'd' },
+	{ "prefix", required_argument, NULL, 'p' },
+	{ "max-rows", required_argument, NULL, 'r' },
+	{ "max-age", required_argument, NULL, 'a' },
+	{ "max-bytes", required_argument, NULL, 's' },
+	{ "level", required_argument, NULL, 'l' },
+	{ "threads", required_argument, NULL, 'T' },
+	{ "flush-interval", required_argument, NULL, 'f' },
+	{ "retry-interval", required_argument, NULL, OPT_RETRY },
+	{ "no-compress", no_argument, NULL, 'n' },
+	{ "max-row", required_argument, NULL, OPT_MAXROW },
+	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The --stats keys, in the order written (iotrc-write(1) lists them). */
+static const struct { const char *key; size_t off; } stat_keys[] = {
+	{ "rows_in", offsetof(struct wstats, rows_in) },
+	{ "rows_written", offsetof(struct wstats, rows_written) },
+	{ "rows_pending", offsetof(struct wstats, rows_pending) },
+	{ "rows_dropped", offsetof(struct wstats, rows_dropped) },
+	{ "rows_too_long", offsetof(struct wstats, rows_too_long) },
+	{ "files_finished", offsetof(struct wstats, files_finished) },
+	{ "files_recovered", offsetof(struct wstats, files_recovered) },
+	{ "rows_recovered", offsetof(struct wstats, rows_recovered) },
+	{ "files_unfinished", offsetof(struct wstats, files_unfinished) },
+	{ "bytes_in", offsetof(struct wstats, bytes_in) },
+	{ "bytes_out", offsetof(struct wstats, bytes_out) },
+	{ "write_errors", offsetof(struct wstats, write_errors) },
+	{ "write_failing", offsetof(struct wstats, write_failing) },
+	{ "headers_changed", offsetof(struct wstats, headers_changed) },
+	{ "headers_repeated", offsetof(struct wstats, headers_repeated) },
+	{ "blank_lines", offsetof(struct wstats, blank_lines) },
+};
+
+static volatile sig_atomic_t got_hup, got_stop;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_stop++;
+}
+
+/* No SA_RESTART: a signal ends the reader's poll, so the loop sees it. */
+static void setup_signals(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sa.sa_handler = SIG_IGN;
+	sigaction(SIGPIPE, &sa, NULL);  /* a gone reader of stdout: EPIPE */
+}
+
+static int64_t opt_duration(const char *name, const char *s, int zero_ok)
+{
+	double secs;
+	if (parse_duration(s, &secs) < 0 || secs > 1e9 || (!zero_ok && secs < 0.001))
+		usage_error(usage_text, "%s: bad duration: %s", name, s);
+	return (int64_t)(secs * 1e9);
+}
+
+static uint64_t opt_size(const char *name, const char *s)
+{
+	uint64_t v;
+	if (parse_size(s, &v) < 0)
+		usage_error(usage_text, "%s: bad size: %s", name, s);
+	return v;
+}
+
+static int opt_int(const char *name, const char *s, int lo, int hi)
+{
+	char *end;
+	long v = strtol(s, &end, 10);
+	if (end == s || *end || v < lo || v > hi)
+		usage_error(usage_text, "%s: want a number from %d to %d: %s", name, lo, hi, s);
+	return (int)v;
+}
+
+static void check_opts(const struct wcfg *c)
+{
+	if (!c->dir || !*c->dir)
+		usage_error(usage_text, "-d DIR is required");
+	if (!c->prefix || !*c->prefix)
+		usage_error(usage_text, "-p PREFIX is required");
+	if (strchr(c->prefix, '/') || c->prefix[0] == '.' || strlen(c->prefix) > 200)
+		usage_error(usage_text, "-p %s: want a plain name (no '/', no leading '.')",
+		            c->prefix);
+	if (c->max_row < 16)
+		usage_error(usage_text, "--max-row: at least 16 bytes");
+}
+
+static void parse_opts(struct wcfg *c, int argc, char **argv)
+{
+	int ch;
+	c->max_rows = 100000;
+	c->max_age_ns = 20 * 60 * INT64_C(1000000000);
+	c->max_bytes = 100 << 20;             /* 104857600, as upstream */
+	c->flush_ns = 2 * INT64_C(1000000000);
+	c->retry_ns = 5 * INT64_C(1000000000);
+	c->level = 3;
+	c->compress = 1;
+	c->max_row = 1 << 20;
+	while ((ch = getopt_long(argc, argv, "d:p:r:a:s:l:T:f:nh", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'd': c->dir = optarg; break;
+		case 'p': c->prefix = optarg; break;
+		case 'r': c->max_rows = opt_size("--max-rows", optarg); break;
+		case 'a': c->max_age_ns = opt_duration("--max-age", optarg, 1); break;
+		case 's': c->max_bytes = opt_size("--max-bytes", optarg); break;
+		case 'l': c->level = opt_int("--level", optarg, -50, 19); break;
+		case 'T': c->threads = opt_int("--threads", optarg, 0, 64); break;
+		case 'f': c->flush_ns = opt_duration("--flush-interval", optarg, 0); break;
+		case OPT_RETRY: c->retry_ns = opt_duration("--retry-interval", optarg, 0); break;
+		case 'n': c->compress = 0; break;
+		case OPT_MAXROW: c->max_row = (size_t)opt_size("--max-row", optarg); break;
+		case OPT_STATS: c->stats = optarg; break;
+		case 'h': fputs(usage_text, stdout); exit(0);
+		default: (void)write_all(2, usage_text, strlen(usage_text)); exit(2);
+		}
+	}
+	if (optind < argc)
+		usage_error(usage_text, "unexpected argument: %s", argv[optind]);
+	check_opts(c);
+}
+
+static void stats_setup(struct writer *w, struct stats *s)
+{
+	stats_init(s, w->cfg.stats);
+	for (size_t i = 0; i < sizeof stat_keys / sizeof stat_keys[0]; i++)
+		stats_add(s, stat_keys[i].key,
+		          (const uint64_t *)(const void *)((const char *)&w->st + stat_keys[i].off));
+	stats_add_str(s, "current_file", &w->st.current_file);
+	stats_add_str(s, "last_error", &w->st.last_error);
+	w->stats = s;
+}
+
+struct loop {
+	int stopping;
+	int64_t stop_by;
+};
+
+/* Time-driven work: signals, age rotation, flushes, stats. Returns the
+ * reader's next timeout in ms, or -1 to stop reading. */
+static int tick(struct writer *w, struct loop *l, int idle)
+{
+	int64_t now = w->now = mono_now_ns(), t;
+	if (got_stop) {
+		/* drain what the producer already wrote, briefly (upstream.md
+		 * §10.3: rows in flight are not thrown away at shutdown) */
+		if (!l->stopping)
+			l->stopping = 1, l->stop_by = now + 2 * INT64_C(1000000000);
+		else if (idle || got_stop > 1 || now >= l->stop_by)
+			return -1;
+	}
+	if (got_hup) {
+		got_hup = 0;
+		(void)out_finish(w);
+	}
+	if (w->f.fd >= 0 && w->cfg.max_age_ns && now - w->f.opened_ns >= w->cfg.max_age_ns)
+		(void)out_finish(w);
+	else if (w->pending_since && now - w->pending_since >= w->cfg.flush_ns && out_flush(w) < 0)
+		out_broken(w, errno);
+	stats_tick(w->stats, 0);
+	t = l->stopping ? 100000000 : 250000000;   /* bounds a missed signal */
+	if (w->pending_since && w->pending_since + w->cfg.flush_ns - now < t)
+		t = w->pending_since + w->cfg.flush_ns - now;
+	if (w->f.fd >= 0 && w->cfg.max_age_ns && w->f.opened_ns + w->cfg.max_age_ns - now < t)
+		t = w->f.opened_ns + w->cfg.max_age_ns - now;
+	return t <= 0 ? 0 : (int)((t + 999999) / 1000000);
+}
+
+/* Read until end of input or a stop signal. The clock is read only when
+ * the reader had to read(2) or wait, not per row. */
+static int run(struct writer *w, struct rdr *r, struct wrows *rows)
+{
+	struct loop l = { 0, 0 };
+	uint64_t seen = UINT64_MAX;
+	int timeout = 0;
+	for (;;) {
+		char *line;
+		size_t n;
+		int st = rdr_next(r, &line, &n, timeout);
+		if (st == RDR_LINE && r->bytes == seen) {
+			rows_line(w, rows, line, n);
+			continue;
+		}
+		seen = r->bytes;
+		w->st.bytes_in = r->bytes;
+		if (r->too_long != rows->too_long_seen)
+			rows_too_long(w, rows, r->too_long);
+		timeout = tick(w, &l, st == RDR_AGAIN);
+		if (st == RDR_LINE)
+			rows_line(w, rows, line, n);
+		else if (st == RDR_EOF)
+			return 0;
+		else if (st == RDR_ERR) {
+			errno = r->err;
+			warnerr("stdin");
+			return 1;
+		}
+		if (timeout < 0)
+			return 0;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	static struct writer w;
+	struct stats stats;
+	struct wrows rows;
+	struct rdr r;
+	int status;
+	setprogname_(argv[0]);
+	parse_opts(&w.cfg, argc, argv);
+	setup_signals();
+	out_init(&w);
+	wdir_open(&w);
+	stats_setup(&w, &stats);
+	w.now = mono_now_ns();
+	recover_dir(&w);
+	stats_tick(&stats, 1);
+	rdr_init(&r, 0, w.cfg.max_row);
+	rows_init(&rows);
+	status = run(&w, &r, &rows);
+	w.st.bytes_in = r.bytes;
+	rows_end(&w, &rows);
+	w.now = mono_now_ns();
+	(void)out_finish(&w);
+	stats_tick(&stats, 1);
+	rdr_free(&r);
+	rows_free(&rows);
+	out_free(&w);
+	free(w.header);
+	free(w.dirabs);
+	/* rows lost to write errors are a runtime failure, if a counted one */
+	return status || w.st.write_errors || w.st.files_unfinished ? 1 : 0;
+}
