@@ -4,8 +4,27 @@
 #include "schema.h"
 #include <stdlib.h>
 
-int main(void)
+/* The stream tables of iotrc-schema(7), generated from the table. */
+static void print_man(void)
 {
+	for (size_t i = 0; i < schema_nstreams; i++) {
+		const struct schema_stream *s = &schema_streams[i];
+		printf(".Ss %s%s\n", s->name, s->produced_on_macos ? "" : " (Linux only)");
+		printf(".Bl -column -compact \"queue_latency_ms\" \"datetime\" \"nanoseconds\"\n");
+		printf(".It Sy column Ta Sy type Ta Sy unit\n");
+		for (size_t c = 0; c < s->ncols; c++)
+			printf(".It Li %s Ta %s Ta %s\n", s->cols[c].name, s->cols[c].type,
+			       s->cols[c].unit[0] ? s->cols[c].unit : "\\(em");
+		printf(".El\n");
+	}
+}
+
+int main(int argc, char **argv)
+{
+	if (argc > 1 && strcmp(argv[1], "--man") == 0) {
+		print_man();
+		return 0;
+	}
 	char path[1024], line[512];
 	const char *shared = getenv("SHARED");
 	size_t si = 0, ci = 0, rows = 0;
