@@ -20,6 +20,11 @@ expect() { # stream key value
 expect vfs records_read 55; expect vfs rows_written 47; expect vfs excluded 2
 expect vfs filtered 2; expect vfs unknown_op 1; expect vfs malformed 0
 expect io rows_written 8; expect net rows_written 17; expect net unknown_op 1
+# --exclude-pid drops a process's records and counts them
+iotrc-parse --exclude-pid 501 --exclude-pid 7 --stats "$T/ex.stats" vfs <"$T/vfs.rec" >"$T/ex.csv"
+[ "$(grep -c ',501,' "$T/ex.csv")" = 0 ] || { echo "pid 501 not excluded"; fail=1; }
+[ "$(awk '$1=="excluded"{print $2}' "$T/ex.stats")" = 6 ] || { echo "excluded count"; cat "$T/ex.stats"; fail=1; }
+[ "$(wc -l <"$T/ex.csv")" = $(( $(wc -l <tests/fixtures/parse-vfs.csv) - 2 )) ] || { echo "exclude row count"; fail=1; }
 # the CSV is what the schema says: header, column counts, pandas reads it
 "$PY" - "$T" <<'PY' || fail=1
 import sys, pandas as pd
