@@ -107,7 +107,7 @@ static const char *fd_name(struct parser *p, uint32_t pid, uint32_t ppid, int64_
 		return NULL;
 	s = fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
 	if (s)
-		return s;
+		return *n ? s : NULL;          /* "" = looked up before, unknown */
 	if (ppid && fdmap_copy(p->fds, fdmap_key(ppid, (int32_t)fd), fdmap_key(pid, (int32_t)fd)))
 		return fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
 	p->st.fd_misses++;
@@ -115,7 +115,9 @@ static const char *fd_name(struct parser *p, uint32_t pid, uint32_t ppid, int64_
 		return NULL;
 	p->st.fd_lookups++;
 	k = proc_fdpath((pid_t)pid, (int)fd, buf, sizeof buf);
-	if (k <= 0 || fdmap_put(p->fds, fdmap_key(pid, (int32_t)fd), buf, (size_t)k, 0) < 0)
+	if (k < 0)
+		k = 0;                         /* remember the miss: one lookup */
+	if (fdmap_put(p->fds, fdmap_key(pid, (int32_t)fd), buf, (size_t)k, 0) < 0 || k == 0)
 		return NULL;
 	return fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
 }
