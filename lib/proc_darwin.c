@@ -57,32 +57,30 @@ long proc_cmdline(pid_t pid, char *out, size_t cap)
 	return r;
 }
 
+static long copy_path(const char *src, size_t max, char *out, size_t cap)
+{
+	size_t k = strnlen(src, max);
+	if (cap == 0)
+		return -1;
+	if (k >= cap)
+		k = cap - 1;
+	memcpy(out, src, k);
+	out[k] = 0;
+	return (long)k;
+}
+
 long proc_fdpath(pid_t pid, int fd, char *out, size_t cap)
 {
 	struct vnode_fdinfowithpath vi;
-	int n = proc_pidfdinfo(pid, fd, PROC_PIDFDVNODEPATHINFO, &vi, sizeof vi);
-	size_t k;
-	if (n != (int)sizeof vi || cap == 0)
+	if (proc_pidfdinfo(pid, fd, PROC_PIDFDVNODEPATHINFO, &vi, sizeof vi) != (int)sizeof vi)
 		return -1;
-	k = strnlen(vi.pvip.vip_path, sizeof vi.pvip.vip_path);
-	if (k >= cap)
-		k = cap - 1;
-	memcpy(out, vi.pvip.vip_path, k);
-	out[k] = 0;
-	return (long)k;
+	return copy_path(vi.pvip.vip_path, sizeof vi.pvip.vip_path, out, cap);
 }
 
 long proc_cwd(pid_t pid, char *out, size_t cap)
 {
 	struct proc_vnodepathinfo vpi;
-	int n = proc_pidinfo(pid, PROC_PIDVNODEPATHINFO, 0, &vpi, sizeof vpi);
-	size_t k;
-	if (n != (int)sizeof vpi || cap == 0)
+	if (proc_pidinfo(pid, PROC_PIDVNODEPATHINFO, 0, &vpi, sizeof vpi) != (int)sizeof vpi)
 		return -1;
-	k = strnlen(vpi.pvi_cdir.vip_path, sizeof vpi.pvi_cdir.vip_path);
-	if (k >= cap)
-		k = cap - 1;
-	memcpy(out, vpi.pvi_cdir.vip_path, k);
-	out[k] = 0;
-	return (long)k;
+	return copy_path(vpi.pvi_cdir.vip_path, sizeof vpi.pvi_cdir.vip_path, out, cap);
 }

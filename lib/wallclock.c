@@ -55,33 +55,30 @@ static void split(int64_t ns, int64_t *sec, int64_t *frac)
 	}
 }
 
-size_t wall_fmt(struct wallfmt *w, int64_t ns, char *out)
+/* head + "." + the first `digits` digits of the fraction */
+static size_t fmt_frac(struct wallfmt *w, int64_t ns, char *out, int digits)
 {
-	int64_t sec, frac, us;
+	int64_t sec, frac;
 	split(ns, &sec, &frac);
 	refresh(w, sec);
 	memcpy(out, w->head, 19);
 	out[19] = '.';
-	us = frac / 1000;
-	for (int i = 25; i >= 20; i--) {
-		out[i] = (char)('0' + us % 10);
-		us /= 10;
+	for (int i = 0; i < 9 - digits; i++)
+		frac /= 10;
+	for (int i = 19 + digits; i >= 20; i--) {
+		out[i] = (char)('0' + frac % 10);
+		frac /= 10;
 	}
-	out[26] = 0;
-	return 26;
+	out[20 + digits] = 0;
+	return (size_t)(20 + digits);
+}
+
+size_t wall_fmt(struct wallfmt *w, int64_t ns, char *out)
+{
+	return fmt_frac(w, ns, out, 6);
 }
 
 size_t wall_fmt_ms(struct wallfmt *w, int64_t ns, char *out)
 {
-	int64_t sec, frac, ms;
-	split(ns, &sec, &frac);
-	refresh(w, sec);
-	memcpy(out, w->head, 19);
-	out[19] = '.';
-	ms = frac / 1000000;
-	out[20] = (char)('0' + ms / 100);
-	out[21] = (char)('0' + ms / 10 % 10);
-	out[22] = (char)('0' + ms % 10);
-	out[23] = 0;
-	return 23;
+	return fmt_frac(w, ns, out, 3);
 }
