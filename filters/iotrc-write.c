@@ -113,6 +113,14 @@ static uint64_t opt_size(const char *name, const char *s)
 	return v;
 }
 
+static uint64_t opt_count(const char *name, const char *s)
+{
+	uint64_t v;
+	if (parse_u64(s, &v) < 0)
+		usage_error(usage_text, "%s: want a number: %s", name, s);
+	return v;
+}
+
 static int opt_int(const char *name, const char *s, int lo, int hi)
 {
 	char *end;
@@ -150,7 +158,7 @@ static void parse_opts(struct wcfg *c, int argc, char **argv)
 		switch (ch) {
 		case 'd': c->dir = optarg; break;
 		case 'p': c->prefix = optarg; break;
-		case 'r': c->max_rows = opt_size("--max-rows", optarg); break;
+		case 'r': c->max_rows = opt_count("--max-rows", optarg); break;
 		case 'a': c->max_age_ns = opt_duration("--max-age", optarg, 1); break;
 		case 's': c->max_bytes = opt_size("--max-bytes", optarg); break;
 		case 'l': c->level = opt_int("--level", optarg, -50, 19); break;
@@ -265,6 +273,7 @@ int main(int argc, char **argv)
 	w.now = mono_now_ns();
 	recover_dir(&w);
 	stats_tick(&stats, 1);
+	wsys_input(0);
 	rdr_init(&r, 0, w.cfg.max_row);
 	rows_init(&rows);
 	status = run(&w, &r, &rows);

@@ -2,7 +2,8 @@
  * (iotrc-write.c: options and the main loop; write_rows.c: row framing and
  * header changes; write_out.c: the current file, zstd, flush, finish;
  * write_recover.c: leftover temporary files; write_names.c: file names;
- * write_dir.c: the directory, its lock, announcements; write_sync_*.c). */
+ * write_dir.c: the directory, its lock, announcements; write_sys_*.c:
+ * what differs between Linux and macOS). */
 #ifndef IOTRC_WRITE_H
 #define IOTRC_WRITE_H
 #include "stats.h"
@@ -74,9 +75,11 @@ void wdir_announce(struct writer *w, const char *final);
 int wdir_sync(struct writer *w);
 void wdir_error(struct writer *w, const char *name, int err);
 
-/* write_sync_*.c: make data durable (F_FULLFSYNC on macOS) */
+/* write_sys_*.c: make data durable (F_FULLFSYNC on macOS); a bigger
+ * input pipe where the system allows it (Linux). */
 int wsync_data(int fd);
 int wsync_full(int fd);
+void wsys_input(int fd);
 
 /* write_out.c */
 void out_init(struct writer *w);

@@ -190,6 +190,8 @@ int out_flush(struct writer *w)
 		return 0;                          /* nothing new: no empty frame */
 	if (pump(w, ZSTD_e_end) < 0 || wsync_data(f->fd) < 0)
 		return -1;
+	if (f->good_off == 0)          /* the new name too must survive a crash */
+		(void)wdir_sync(w);
 	w->st.rows_written += f->rows - f->rows_good;
 	w->st.rows_pending = 0;
 	w->pending_since = 0;

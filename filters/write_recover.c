@@ -172,7 +172,8 @@ void recover_dir(struct writer *w)
 		names[n++] = xstrdup(de->d_name);
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_names);   /* oldest first */
+	if (n > 1)
+		qsort(names, n, sizeof *names, cmp_names);   /* oldest first */
 	for (size_t i = 0; i < n; i++) {
 		int kind = wname_match_tmp(names[i], w->cfg.prefix, final, sizeof final);
 		recover_one(w, names[i], final, kind == 1);

@@ -1,0 +1,511 @@
+/* iotrc-launch — start the probe engine of one stream and pass its records
+ * on, after the header line of iotrc-records(5). See iotrc-launch(1).
+ *
+ * macOS: /usr/sbin/dtrace -q -s dtrace/STREAM.d PIDS; Linux: bpftrace -f
+ * json dtrace/STREAM.bt PIDS, whose JSON is turned into records here
+ * (launch_bt.c). The engine stays our child; its stderr is classified
+ * (launch_errs.c): drops and faults are counted into --stats, attach
+ * failures end us with a documented status and one actionable message. */
+#include "launch.h"
+#include "decode.h"
+#include "mono.h"
+#include "rdr.h"
+#include "records.h"
+#include "stats.h"
+#include "util.h"
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static const char usage[] =
+	"usage: iotrc-launch [-hv] [-e PATH] [-d DIR] [-k dtrace|bpftrace] [-x PID]...\n"
+	"                    [--stats FILE] [--after-sleep warn|refuse|allow] vfs|io|net\n"
+	"       iotrc-launch --check [-e PATH] [-k dtrace|bpftrace]\n";
+
+enum { SLEEP_WARN, SLEEP_REFUSE, SLEEP_ALLOW };
+#define STOP_GRACE_NS 10000000000LL   /* between escalating stop signals */
+#define MAXLINE (1 << 20)
+
+struct opts {
+	int stream, kind, after_sleep, check, verbose, nx;
+	const char *engine, *dir, *stats;
+	long xpid[2];
+};
+
+struct launch {
+	struct opts o;
+	const char *sname;      /* stream name, for messages */
+	struct engine e;
+	struct obuf out;
+	struct rdr rout, rerr;
+	struct btconv bt;
+	struct lstats st;
+	struct stats sf;
+	int out_open, err_open, downstream_gone;
+	int fail;               /* first attach-failure class seen, or 0 */
+	int shown[EC_NCLASSES];
+	int64_t stop_ns, offset_ns;
+};
+
+static int sigfd[2] = { -1, -1 };
+static volatile sig_atomic_t nsignals;
+
+static void on_signal(int s)
+{
+	int e = errno;
+	char c = (char)s;
+	if (s != SIGCHLD)
+		nsignals++;
+	if (write(sigfd[1], &c, 1) < 0) {
+		/* pipe full: a wake-up is pending anyway */
+	}
+	errno = e;
+}
+
+static void setup_signals(void)
+{
+	struct sigaction sa;
+	if (pipe(sigfd) < 0)
+		dieerr(LX_RUNTIME, "pipe");
+	for (int i = 0; i < 2; i++) {
+		fcntl(sigfd[i], F_SETFL, fcntl(sigfd[i], F_GETFL) | O_NONBLOCK);
+		fcntl(sigfd[i], F_SETFD, FD_CLOEXEC);
+	}
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGCHLD, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+/* ---- options ------------------------------------------------------------- */
+
+static void parse_opts(int argc, char **argv, struct opts *o)
+{
+	static const struct option lo[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "engine", required_argument, NULL, 'e' },
+		{ "scripts", required_argument, NULL, 'd' },
+		{ "kind", required_argument, NULL, 'k' },
+		{ "exclude", required_argument, NULL, 'x' },
+		{ "stats", required_argument, NULL, 'S' },
+		{ "after-sleep", required_argument, NULL, 'A' },
+		{ "check", no_argument, NULL, 'C' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int c;
+	uint64_t v;
+	memset(o, 0, sizeof *o);
+	o->kind = los_default_kind();
+	while ((c = getopt_long(argc, argv, "hve:d:k:x:", lo, NULL)) != -1) {
+		switch (c) {
+		case 'h': fputs(usage, stdout); exit(0);
+		case 'v': o->verbose = 1; break;
+		case 'e': o->engine = optarg; break;
+		case 'd': o->dir = optarg; break;
+		case 'S': o->stats = optarg; break;
+		case 'C': o->check = 1; break;
+		case 'k':
+			if (!strcmp(optarg, "dtrace")) o->kind = KIND_DTRACE;
+			else if (!strcmp(optarg, "bpftrace")) o->kind = KIND_BPFTRACE;
+			else usage_error(usage, "-k: dtrace or bpftrace, not %s", optarg);
+			break;
+		case 'x':
+			if (parse_u64(optarg, &v) || v == 0 || v > 0x7fffffff)
+				usage_error(usage, "-x: not a pid: %s", optarg);
+			if (o->nx == 2)
+				usage_error(usage, "-x: at most two pids");
+			o->xpid[o->nx++] = (long)v;
+			break;
+		case 'A':
+			if (!strcmp(optarg, "warn")) o->after_sleep = SLEEP_WARN;
+			else if (!strcmp(optarg, "refuse")) o->after_sleep = SLEEP_REFUSE;
+			else if (!strcmp(optarg, "allow")) o->after_sleep = SLEEP_ALLOW;
+			else usage_error(usage, "--after-sleep: warn, refuse or allow, not %s", optarg);
+			break;
+		default:
+			fputs(usage, stderr);
+			exit(LX_USAGE);
+		}
+	}
+	if (o->check) {
+		if (optind != argc)
+			usage_error(usage, "--check takes no stream");
+		return;
+	}
+	if (optind != argc - 1)
+		usage_error(usage, optind == argc ? "no stream given" : "one stream only");
+	o->stream = rec_stream_from_name(argv[optind], strlen(argv[optind]));
+	if (o->stream < 0)
+		usage_error(usage, "unknown stream: %s (vfs, io or net)", argv[optind]);
+}
+
+/* ---- messages for the exits that need the user's action ------------------ */
+
+static void die_explained(int code, const struct launch *l, const char *detail)
+{
+	const char *eng = l->o.kind == KIND_DTRACE ? "dtrace" : "bpftrace";
+	switch (code) {
+	case LX_SIP:
+		die(code, "%s: DTrace cannot attach: System Integrity Protection restricts it."
+		    " To allow DTrace: shut down, start up in macOS Recovery (Apple silicon:"
+		    " hold the power button until \"Loading startup options\", then Options >"
+		    " Continue; Intel: hold Command-R at restart), choose Utilities > Terminal,"
+		    " run \"csrutil enable --without dtrace\" (or \"csrutil disable\"), restart"
+		    " and run again with sudo (\"csrutil status\" shows the setting, \"csrutil"
+		    " enable\" restores it).%s", l->sname,
+		    l->o.stream == REC_IO ? " The vfs and net streams use the syscall provider"
+		    " and still work with SIP on." : "");
+	case LX_NOROOT:
+		die(code, "%s: %s needs root: run with sudo", l->sname, eng);
+	case LX_NOENGINE:
+		die(code, "%s: %s", l->sname, l->o.kind == KIND_DTRACE ?
+		    "dtrace not found (it ships with macOS as /usr/sbin/dtrace; -e PATH names another)" :
+		    "bpftrace not found: install it (apt-get install bpftrace) or name it with -e PATH");
+	case LX_NOTRACEFS:
+		die(code, "%s: %s", l->sname, detail ? detail :
+		    "bpftrace cannot reach the kernel's tracepoints: mount tracefs"
+		    " (mount -t tracefs nodev /sys/kernel/tracing)");
+	default:
+		die(code, "%s: %s could not attach%s%s", l->sname, eng,
+		    detail ? ": " : " (its message is above)", detail ? detail : "");
+	}
+}
+
+static void check_sleep(const struct launch *l)
+{
+	const char *env = getenv("IOTRC_LAUNCH_SLEPT");   /* testing aid, see man page */
+	int slept = env ? atoi(env) : los_slept_since_boot();
+	if (l->o.kind != KIND_DTRACE || slept != 1 || l->o.after_sleep == SLEEP_ALLOW)
+		return;
+	if (l->o.after_sleep == SLEEP_REFUSE)
+		die(LX_SLEPT, "%s: this Mac has slept since it started up, and dtrace may then"
+		    " freeze it: restart the Mac, then trace (--after-sleep=warn or allow to run anyway)",
+		    l->sname);
+	warnmsg("warning: this Mac has slept since it started up; running or stopping dtrace"
+	        " after a sleep can freeze macOS. Restart the Mac before tracing and keep the"
+	        " tracer running rather than stopping and starting it (--after-sleep=refuse"
+	        " stops here instead, --after-sleep=allow silences this)");
+}
+
+/* ---- --check --------------------------------------------------------------- */
+
+static int do_check(const struct opts *o)
+{
+	const char *engine = o->engine ? o->engine : los_default_engine(o->kind);
+	char why[512];
+	int ok = 1;
+	for (int s = 0; s < REC_NSTREAMS; s++) {
+		int yes = los_can_attach(s, o->kind, engine, why, sizeof why);
+		printf("%s\t%s\t%s\n", rec_stream_names[s], yes ? "yes" : "no", why);
+		ok &= yes;
+	}
+	if (o->kind == KIND_DTRACE && los_slept_since_boot() == 1)
+		printf("sleep\twarn\tthis Mac has slept since boot: dtrace may freeze it (restart first)\n");
+	fflush(stdout);
+	return ok ? LX_OK : LX_NOATTACH;
+}
+
+/* ---- the engine's command line ---------------------------------------------- */
+
+/* The script: -d DIR, else next to the installed tools
+ * (PREFIX/bin/../share/iotrc/dtrace), else the source tree's dtrace/ when
+ * run from BUILD/bin. */
+static char *find_script(const struct opts *o, const char *name)
+{
+	static char path[4096];
+	char exe[2048];
+	if (o->dir) {
+		snprintf(path, sizeof path, "%s/%s", o->dir, name);
+		return access(path, R_OK) == 0 ? path : NULL;
+	}
+	if (los_exe_dir(exe, sizeof exe) < 0)
+		return NULL;
+	snprintf(path, sizeof path, "%s/../share/iotrc/dtrace/%s", exe, name);
+	if (access(path, R_OK) == 0)
+		return path;
+	snprintf(path, sizeof path, "%s/../../dtrace/%s", exe, name);
+	return access(path, R_OK) == 0 ? path : NULL;
+}
+
+/* dtrace -q -s SCRIPT P1 P2 P3 P4 / bpftrace -f json SCRIPT P1 P2 P3 P4:
+ * the pids not to trace are ours, the engine's ("@pid@", filled in by the
+ * child) and the -x ones, repeated to fill the four macro arguments. */
+static char **engine_argv(const struct opts *o, const char *engine, const char *script)
+{
+	static char pids[3][24];
+	static char *argv[12];
+	int n = 0;
+	snprintf(pids[0], sizeof pids[0], "%ld", (long)getpid());
+	for (int i = 0; i < 2; i++)
+		snprintf(pids[1 + i], sizeof pids[1 + i], "%ld", i < o->nx ? o->xpid[i] : (long)getpid());
+	argv[n++] = (char *)engine;
+	if (o->kind == KIND_DTRACE) {
+		argv[n++] = "-q";
+		argv[n++] = "-s";
+	} else {
+		argv[n++] = "-f";
+		argv[n++] = "json";
+	}
+	argv[n++] = (char *)script;
+	argv[n++] = pids[0];
+	argv[n++] = "@pid@";
+	argv[n++] = pids[1];
+	argv[n++] = pids[2];
+	argv[n] = NULL;
+	return argv;
+}
+
+/* ---- the engine's output ------------------------------------------------------ */
+
+static void on_out_line(struct launch *l, const char *line, size_t n)
+{
+	if (l->downstream_gone)
+		return;
+	if (l->o.kind == KIND_BPFTRACE) {
+		bt_line(&l->bt, line, n);
+		return;
+	}
+	if (n == 0) {           /* dtrace prints blank lines as it stops (§2.10) */
+		l->st.blank_lines++;
+		return;
+	}
+	ob_put_fast(&l->out, line, n);
+	ob_putc(&l->out, '\n');
+	l->st.records++;
+}
+
+/* Each line is counted by class; what needs the user's eyes is shown: lines
+ * we do not know, the first of each kind of drop and fault, and everything
+ * with -v. Invalid user access (restricted processes, notes §3.1) is
+ * expected and only counted. */
+static void on_err_line(struct launch *l, const char *line, size_t n)
+{
+	int c = errs_account(&l->st, line, n), show;
+	if (n == 0)
+		return;
+	if (c >= EC_FAIL_SIP && !l->fail)
+		l->fail = c;
+	switch (c) {
+	case EC_OTHER: case EC_FAIL_ATTACH: show = 1; break;
+	case EC_DROP: case EC_DROP_AGG: case EC_DROP_DYNVAR: case EC_DROP_SPEC:
+		show = l->shown[c] < 1; break;
+	case EC_FAULT_KERNEL: case EC_FAULT_ADDR: case EC_FAULT_OTHER:
+		show = l->shown[c] < 3; break;
+	default: show = 0; break;
+	}
+	if (show || l->o.verbose) {
+		l->shown[c]++;
+		warnmsg("%s: %.*s%s", l->sname, (int)(n > 2000 ? 2000 : n), line,
+		        c >= EC_DROP && c <= EC_FAULT_OTHER && !l->o.verbose ?
+		        " (counted; later ones are not shown)" : "");
+	}
+}
+
+static void drain(struct launch *l, struct rdr *r, int *open, int isout)
+{
+	char *line;
+	size_t n;
+	for (;;) {
+		int st = rdr_next(r, &line, &n, 0);
+		if (st == RDR_LINE) {
+			if (isout)
+				on_out_line(l, line, n);
+			else
+				on_err_line(l, line, n);
+			continue;
+		}
+		if (st == RDR_EOF || st == RDR_ERR) {
+			*open = 0;
+			close(r->fd);
+		}
+		return;
+	}
+}
+
+static void flush_out(struct launch *l)
+{
+	if (l->downstream_gone)
+		return;
+	if (ob_flush(&l->out) < 0) {
+		errno = l->out.err;
+		warnerr("%s: stdout", l->sname);
+		l->downstream_gone = 1;
+		engine_stop(&l->e);     /* nobody reads: stop the engine */
+		l->stop_ns = mono_now_ns();
+	}
+	l->st.bytes_out = l->out.bytes;
+}
+
+/* ---- the loop ------------------------------------------------------------------ */
+
+static void on_tick(struct launch *l, pid_t ppid0, int *signals_seen)
+{
+	int64_t now = mono_now_ns();
+	/* a signal, or our parent gone (the supervisor was killed): stop */
+	int want = nsignals > *signals_seen || (ppid0 > 1 && getppid() != ppid0);
+	if (want && !l->e.exited && (l->e.stops == 0 || nsignals > *signals_seen)) {
+		*signals_seen = nsignals;
+		engine_stop(&l->e);
+		l->stop_ns = now;
+	} else if (l->e.stops && !l->e.exited && now - l->stop_ns > STOP_GRACE_NS) {
+		warnmsg("%s: the engine has not stopped; sending a stronger signal", l->sname);
+		engine_stop(&l->e);
+		l->stop_ns = now;
+	}
+	l->bt.wall_offset = wall_now_ns() - mono_now_ns();
+	stats_tick(&l->sf, 0);
+}
+
+static void run(struct launch *l)
+{
+	pid_t ppid0 = getppid();
+	int signals_seen = 0;
+	while (l->out_open || l->err_open || !engine_reap(&l->e)) {
+		struct pollfd p[3];
+		int np = 0, io = -1, ie = -1;
+		char junk[64];
+		p[np].fd = sigfd[0], p[np++].events = POLLIN;
+		if (l->out_open)
+			io = np, p[np].fd = l->rout.fd, p[np++].events = POLLIN;
+		if (l->err_open)
+			ie = np, p[np].fd = l->rerr.fd, p[np++].events = POLLIN;
+		if (poll(p, (nfds_t)np, 200) < 0 && errno != EINTR)
+			dieerr(LX_RUNTIME, "poll");
+		while (read(sigfd[0], junk, sizeof junk) > 0)
+			;
+		if (ie >= 0 && p[ie].revents)
+			drain(l, &l->rerr, &l->err_open, 0);
+		if (io >= 0 && p[io].revents)
+			drain(l, &l->rout, &l->out_open, 1);
+		flush_out(l);
+		on_tick(l, ppid0, &signals_seen);
+		if (!l->out_open && !l->err_open && !l->e.exited)
+			while (!engine_reap(&l->e))
+				usleep(20000);
+	}
+}
+
+/* ---- setup and exit ---------------------------------------------------------- */
+
+static void write_header(struct launch *l)
+{
+	struct rec_header h;
+	char buf[512];
+	size_t n;
+	rec_header_init(&h);
+	h.stream = l->o.stream;
+	h.engine = l->o.kind == KIND_DTRACE ? ENG_DTRACE : ENG_BPFTRACE;
+	h.os = los_host_os();
+	h.clock = l->o.kind == KIND_DTRACE && h.os == OS_DARWIN ? CLK_MACH : CLK_NS;
+	if (h.clock == CLK_MACH)
+		mono_timebase(&h.tb_numer, &h.tb_denom);
+	h.has_wall_offset = 1;
+	h.wall_offset_ns = wall_now_ns() - mono_now_ns();
+	h.pid = (long)getpid();
+	n = rec_format_header(buf, sizeof buf, &h);
+	ob_put(&l->out, buf, n);
+	flush_out(l);
+}
+
+static void setup_stats(struct launch *l)
+{
+	static const struct { const char *key; size_t off; } keys[] = {
+#define K(f) { #f, offsetof(struct lstats, f) }
+		K(records), K(blank_lines), K(bytes_out), K(drops), K(drops_aggregation),
+		K(drops_dynvar), K(drops_speculative), K(faults_user_access),
+		K(faults_kernel_access), K(faults_address), K(faults_other),
+		K(engine_notices), K(engine_messages), K(engine_bad_lines),
+		K(orphan_strings), K(probes),
+#undef K
+	};
+	stats_init(&l->sf, l->o.stats);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
+		stats_add(&l->sf, keys[i].key, (const uint64_t *)((char *)&l->st + keys[i].off));
+}
+
+/* The exit status: an attach failure the engine reported wins; then the
+ * engine's own status; then a lost stdout. */
+static int finish(struct launch *l)
+{
+	static const int code_of[EC_NCLASSES] = {
+		[EC_FAIL_SIP] = LX_SIP, [EC_FAIL_ROOT] = LX_NOROOT,
+		[EC_FAIL_TRACEFS] = LX_NOTRACEFS, [EC_FAIL_ATTACH] = LX_NOATTACH,
+	};
+	int st = l->e.status;
+	uint64_t faults = l->st.faults_user_access + l->st.faults_kernel_access +
+	                  l->st.faults_address + l->st.faults_other;
+	uint64_t drops = l->st.drops + l->st.drops_aggregation + l->st.drops_dynvar +
+	                 l->st.drops_speculative;
+	flush_out(l);
+	stats_tick(&l->sf, 1);
+	if (drops || faults)
+		warnmsg("%s: the engine reported %llu drops and %llu probe faults (%llu of them"
+		        " invalid user access in restricted processes)", l->sname,
+		        (unsigned long long)drops, (unsigned long long)faults,
+		        (unsigned long long)l->st.faults_user_access);
+	if (l->fail && !(WIFEXITED(st) && WEXITSTATUS(st) == 0 && l->st.records))
+		die_explained(code_of[l->fail], l, NULL);
+	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGTERM)
+		die(LX_RUNTIME, "%s: the engine was killed by signal %d", l->sname, WTERMSIG(st));
+	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
+		die(LX_RUNTIME, "%s: the engine exited with status %d", l->sname, WEXITSTATUS(st));
+	return l->downstream_gone ? LX_RUNTIME : LX_OK;
+}
+
+int main(int argc, char **argv)
+{
+	static struct launch l;
+	const char *engine, *script;
+	char name[16], msg[512];
+	int code;
+	setprogname_(argv[0]);
+	parse_opts(argc, argv, &l.o);
+	if (l.o.check)
+		return do_check(&l.o);
+	l.sname = rec_stream_names[l.o.stream];
+	if ((code = los_precheck(l.o.stream, l.o.kind, msg, sizeof msg)) != 0)
+		die_explained(code, &l, msg);
+	snprintf(name, sizeof name, "%s.%s", l.sname, l.o.kind == KIND_DTRACE ? "d" : "bt");
+	if (!(script = find_script(&l.o, name)))
+		die(LX_USAGE, "%s: no script %s%s%s (-d DIR names the folder)", l.sname, name,
+		    l.o.dir ? " in " : "", l.o.dir ? l.o.dir : "");
+	engine = l.o.engine ? l.o.engine : los_default_engine(l.o.kind);
+	if (!engine)
+		die_explained(LX_NOENGINE, &l, NULL);
+	check_sleep(&l);
+	setup_signals();
+	setup_stats(&l);
+	ob_init(&l.out, 1, 1 << 16);
+	bt_init(&l.bt, l.o.stream, &l.out, &l.st);
+	l.bt.wall_offset = wall_now_ns() - mono_now_ns();
+	write_header(&l);
+	code = engine_start(&l.e, engine_argv(&l.o, engine, script), los_engine_env(l.o.kind));
+	if (code == ENOENT)
+		die_explained(LX_NOENGINE, &l, NULL);
+	if (code) {
+		errno = code;
+		dieerr(LX_RUNTIME, "%s: %s", l.sname, engine);
+	}
+	rdr_init(&l.rout, l.e.out, MAXLINE);
+	rdr_init(&l.rerr, l.e.err, 64 << 10);
+	l.out_open = l.err_open = 1;
+	run(&l);
+	code = finish(&l);
+	rdr_free(&l.rout);
+	rdr_free(&l.rerr);
+	bt_free(&l.bt);
+	ob_free(&l.out);
+	return code;
+}

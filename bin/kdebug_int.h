@@ -1,0 +1,147 @@
+/* kdebug_int.h — the decoder's state, shared by its modules:
+ * kdebug_decode.c (event dispatch, syscalls, lookups, identity, disk I/O),
+ * kdebug_fds.c (processes, descriptors, cwd, paths) and kdebug_emit.c
+ * (writing records). Not for other users. */
+#ifndef IOTRC_KDEBUG_INT_H
+#define IOTRC_KDEBUG_INT_H
+#include "fdmap.h"
+#include "kdebug_decode.h"
+#include "kdebug_systab.h"
+#include "kdebug_tab.h"
+
+#define KD_UNK INT64_MIN           /* an empty numeric field */
+
+/* macOS constants (notes/macos-dtrace.md §1.5; xnu bsd/sys/fcntl.h) */
+#define KD_AT_FDCWD (-2)
+#define KD_O_CREAT 0x200
+#define KD_O_CLOEXEC 0x1000000
+#define KD_F_DUPFD 0
+#define KD_F_SETFD 2
+#define KD_F_DUPFD_CLOEXEC 67
+#define KD_EINTR 4
+#define KD_EINPROGRESS 36
+#define KD_ERESTART (-1)           /* macos-dtrace.md §1.3 */
+#define KD_EJUSTRETURN (-2)
+
+/* thread state */
+#define T_SYSCALL 0x1u             /* a START is pending */
+#define T_LOOKUP 0x2u              /* a VFS_LOOKUP is being assembled */
+
+struct kd_thread {
+	int32_t pid;               /* -1 unknown */
+	uint32_t state;
+	uint32_t sysno;
+	int32_t slot;              /* path slot, -1 none */
+	uint64_t ts_start;
+	uint64_t a[4];             /* START arg1..arg4 */
+	uint64_t creator;          /* tid that created this thread (NEWTHREAD) */
+	int32_t nt_pid;            /* pid of the last thread this one created */
+	uint16_t nlookups;         /* lookups finished since START */
+};
+
+/* one assembled path */
+#define KP_TAIL 0x1                /* only the tail was sent (before 15.4) */
+#define KP_PARTIAL 0x2             /* '>' padding: the lookup stopped early */
+struct kd_path {
+	uint64_t vnode;
+	uint16_t len;
+	uint8_t flags, valid;
+};
+enum { PS_FIRST = 0, PS_SECOND = 1, PS_ASM = 2, PS_N = 3 };
+struct kd_slot {
+	uint64_t owner;            /* tid */
+	struct kd_path p[PS_N];
+	char buf[PS_N][KD_PATHMAX];
+};
+
+/* process state */
+#define PF_PPID 0x1u
+#define PF_FORKED 0x2u             /* descriptors inherited from ppid */
+#define PF_EXECD 0x4u
+#define PF_FORK_EMITTED 0x8u
+#define PF_NAME_STRONG 0x10u       /* the name came from an EXEC or libproc */
+struct kd_proc {
+	int32_t ppid;
+	uint32_t flags;
+	uint32_t birth, execser, pbirth;   /* descriptor-table serials */
+	char name[34];
+};
+
+/* in-flight disk I/O, keyed by buffer id (§3.7) */
+struct kd_io {
+	uint64_t ts, tid, dev, blkno, bytes;
+	uint32_t code, cpu;
+	int32_t pid;
+};
+
+/* descriptor table entries: aux = kind | cloexec | hooked | serial<<4 */
+#define FK_FILE 0u
+#define FK_SOCKET 1u
+#define FK_CLOSED 2u
+#define FK_NOPATH 3u
+#define FK_KIND 3u
+#define FK_CLOEXEC 0x4u
+#define FK_HOOKED 0x8u
+#define FK_SERIAL(aux) ((aux) >> 4)
+#define KD_SERIAL_MASK 0x0fffffffu
+#define KD_FD_CWD (-100)           /* pseudo descriptor holding the cwd */
+
+struct kd_decoder {
+	struct kd_config cfg;
+	struct kd_hooks hk;
+	struct obuf *out[REC_NSTREAMS];
+	struct kd_stats st;
+	struct kd_tab threads, procs, ios;
+	struct fdmap *fds, *vnodes;
+	struct kd_slot **slots;
+	int32_t *slot_free;
+	size_t nslots, nslot_free, slot_hand;
+	uint32_t serial;
+	int saw_long_lookup;       /* a lookup > 184 bytes: a 15.4+ kernel */
+	char tmp[2][2 * KD_PATHMAX + 8];   /* joined paths */
+};
+
+/* kdebug_fds.c */
+struct kd_proc *kd_proc_get(struct kd_decoder *d, int32_t pid, int create);
+void kd_proc_fork(struct kd_decoder *d, int32_t ppid, int32_t child);
+void kd_proc_name(struct kd_decoder *d, int32_t pid, const char *s, size_t max, int strong);
+const char *kd_fd_get(struct kd_decoder *d, int32_t pid, int32_t fd, size_t *n, uint32_t *aux);
+void kd_fd_put(struct kd_decoder *d, int32_t pid, int32_t fd, const char *s, size_t n, uint32_t kind, int cloexec);
+void kd_fd_dup(struct kd_decoder *d, int32_t pid, int32_t from, int32_t to, int cloexec);
+void kd_fd_setcloexec(struct kd_decoder *d, int32_t pid, int32_t fd, int on);
+/* The absolute path of (pid, fd), or NULL. */
+const char *kd_fd_path(struct kd_decoder *d, int32_t pid, int32_t fd, size_t *n);
+const char *kd_cwd(struct kd_decoder *d, int32_t pid, size_t *n);
+/* Join a lookup path with dirfd (or the cwd for AT_FDCWD / -1) into
+ * out (2 * KD_PATHMAX + 8 bytes); returns the length. */
+size_t kd_join(struct kd_decoder *d, int32_t pid, int64_t dirfd, const char *p, size_t n,
+               int flags, char *out);
+int kd_is_ancestor(const char *dir, size_t dn, const char *p, size_t n);
+
+/* kdebug_emit.c */
+struct kd_vrec {
+	const char *op;
+	int64_t ret, err, entry, fd, fd2, size, offset, flags, mode;
+	const char *path, *path2;
+	size_t pathn, path2n;
+};
+void kd_vrec_init(struct kd_vrec *v, const char *op);
+void kd_emit_vfs(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_vrec *v);
+struct kd_nrec {
+	const char *op;
+	int64_t ret, err, entry, fd, family, type, proto, arg, port;
+	const unsigned char *addr;
+	size_t addrn;
+	int addr_is_path;
+};
+void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_nrec *v);
+void kd_emit_io(struct kd_decoder *d, const struct kd_io *io, const kd_buf *done);
+int kd_excluded(const struct kd_decoder *d, int32_t pid);
+
+/* kdebug_decode.c: threads and path slots */
+struct kd_thread *kd_thread_put(struct kd_decoder *d, uint64_t tid);
+void kd_slot_release(struct kd_decoder *d, struct kd_thread *t);
+
+/* kdebug_sys.c: a syscall's END record (§3.5) */
+void kd_sys_end(struct kd_decoder *d, const kd_buf *e);
+#endif

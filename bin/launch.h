@@ -1,0 +1,109 @@
+/* launch.h — iotrc-launch internals: the engine child (launch_engine.c),
+ * the classification of its stderr (launch_errs.c), the bpftrace JSON to
+ * record conversion (launch_bt.c) and the per-OS facts (launch_darwin.c,
+ * launch_linux.c). */
+#ifndef IOTRC_LAUNCH_H
+#define IOTRC_LAUNCH_H
+#include "csv.h"
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Exit statuses, iotrc-launch(1) EXIT STATUS. 3-8: the engine cannot
+ * attach, and retrying will not help until the cause is fixed. */
+enum {
+	LX_OK = 0, LX_RUNTIME = 1, LX_USAGE = 2,
+	LX_NOATTACH = 3,    /* attach or compile failure, other reasons */
+	LX_NOROOT = 4,      /* not root */
+	LX_SIP = 5,         /* macOS: SIP restricts DTrace */
+	LX_NOENGINE = 6,    /* dtrace / bpftrace not installed */
+	LX_NOTRACEFS = 7,   /* Linux: no tracefs, or no such tracepoints */
+	LX_SLEPT = 8,       /* macOS: slept since boot, --after-sleep=refuse */
+};
+
+enum engine_kind { KIND_DTRACE = 0, KIND_BPFTRACE = 1 };
+
+/* Counters, written to --stats. */
+struct lstats {
+	uint64_t records, blank_lines, bytes_out;
+	uint64_t drops, drops_aggregation, drops_dynvar, drops_speculative;
+	uint64_t faults_user_access, faults_kernel_access, faults_address,
+	         faults_other;
+	uint64_t engine_notices, engine_messages, engine_bad_lines;
+	uint64_t orphan_strings, probes;
+};
+
+/* ---- launch_errs.c: stderr lines of dtrace (notes §2.9) and bpftrace ---- */
+enum errclass {
+	EC_OTHER = 0,       /* unknown: shown */
+	EC_DROP, EC_DROP_AGG, EC_DROP_DYNVAR, EC_DROP_SPEC,
+	EC_FAULT_USER,      /* invalid user access: restricted process, quiet */
+	EC_FAULT_KERNEL, EC_FAULT_ADDR, EC_FAULT_OTHER,
+	EC_NOTICE,          /* harmless (buffer resized, memlock, ...) */
+	EC_SIP_ON,          /* "system integrity protection is on" notice */
+	EC_FAIL_SIP, EC_FAIL_ROOT, EC_FAIL_TRACEFS, EC_FAIL_ATTACH,
+	EC_NCLASSES
+};
+/* Class of one line; *count gets the number a drop line carries (else 1). */
+int errs_classify(const char *line, size_t n, uint64_t *count);
+const char *errs_class_name(int c);
+/* Count the line into st; returns its class. */
+int errs_account(struct lstats *st, const char *line, size_t n);
+
+/* ---- launch_engine.c: the engine as our child ---------------------------- */
+struct engine {
+	pid_t pid;
+	int out, err;          /* read ends of its stdout and stderr */
+	int status;            /* wait status once exited */
+	int exited;
+	int stops;             /* stop requests sent so far */
+};
+/* fork + exec argv with extra "NAME=value" environment entries. Returns 0,
+ * or an errno (exec failure, e.g. ENOENT) with nothing left running. */
+int engine_start(struct engine *e, char *const argv[], char *const env[]);
+/* Ask it to stop: SIGINT first (it drains its buffers, notes §2.10), then
+ * SIGTERM, then SIGKILL on later calls. */
+void engine_stop(struct engine *e);
+/* Reap without blocking; 1 once it has exited. */
+int engine_reap(struct engine *e);
+
+/* ---- launch_bt.c: bpftrace -f json output to records -------------------- */
+#define BT_NPEND 64
+struct btconv {
+	int stream, nfields;
+	int64_t wall_offset;   /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
+	struct obuf *out;
+	struct lstats *st;
+	/* Path strings waiting for their record, by thread: another thread's
+	 * events may come between a string and its record when the tracing
+	 * thread is preempted between the two probe programs. */
+	struct btpend {
+		uint64_t tid, seq;
+		int idx;           /* 0: free slot */
+		size_t len;
+		char *s;
+	} pend[BT_NPEND];
+	uint64_t seq;
+};
+void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st);
+void bt_free(struct btconv *b);
+void bt_line(struct btconv *b, const char *line, size_t n);
+
+/* ---- launch_darwin.c / launch_linux.c ------------------------------------ */
+int los_host_os(void);                 /* enum os */
+int los_default_kind(void);
+/* The engine program, or NULL if none is installed. */
+const char *los_default_engine(int kind);
+/* Extra environment for the engine (NULL-terminated). */
+char *const *los_engine_env(int kind);
+/* Checks before starting: 0, or an LX_ status with msg filled. */
+int los_precheck(int stream, int kind, char *msg, size_t cap);
+/* 1 slept since boot, 0 not, -1 unknown. */
+int los_slept_since_boot(void);
+/* In the child before exec. */
+void los_child_setup(void);
+/* Folder of this executable; 0 or -1. */
+int los_exe_dir(char *out, size_t cap);
+/* --check: 1 the stream can attach, else 0 with why filled. */
+int los_can_attach(int stream, int kind, const char *engine, char *why, size_t cap);
+#endif

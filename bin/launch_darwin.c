@@ -1,0 +1,125 @@
+/* launch_darwin.c — iotrc-launch on macOS: /usr/sbin/dtrace.
+ *
+ * Facts from shared/notes/macos-dtrace.md: dtrace needs root (§2.8, §5.21);
+ * with SIP on the io provider does not match (§3.1) and libdtrace says so
+ * in its error text (§3.2); probe availability is best checked with
+ * "dtrace -l -n PROBE" (§3.2, last paragraph); running dtrace after the Mac
+ * has slept since boot may freeze it, and kern.waketime / kern.sleeptime
+ * are zero until the first sleep (§3.4). */
+#include "launch.h"
+#include "decode.h"
+#include "records.h"
+#include "rdr.h"
+#include <mach-o/dyld.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/sysctl.h>
+#include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int los_host_os(void) { return OS_DARWIN; }
+int los_default_kind(void) { return KIND_DTRACE; }
+
+const char *los_default_engine(int kind)
+{
+	const char *c = kind == KIND_DTRACE ? "/usr/sbin/dtrace" : "/usr/local/bin/bpftrace";
+	return access(c, X_OK) == 0 ? c : NULL;
+}
+
+char *const *los_engine_env(int kind)
+{
+	(void)kind;
+	return NULL;
+}
+
+int los_precheck(int stream, int kind, char *msg, size_t cap)
+{
+	(void)stream, (void)kind;
+	if (geteuid() != 0) {
+		snprintf(msg, cap, "dtrace needs root: run with sudo");
+		return LX_NOROOT;
+	}
+	return 0;
+}
+
+/* A timeval that is set once the machine has slept (or woken) since boot. */
+static int tv_set(const char *name)
+{
+	struct timeval tv;
+	size_t len = sizeof tv;
+	if (sysctlbyname(name, &tv, &len, NULL, 0) != 0 || len != sizeof tv)
+		return -1;
+	return tv.tv_sec != 0 || tv.tv_usec != 0;
+}
+
+int los_slept_since_boot(void)
+{
+	int w = tv_set("kern.waketime"), s = tv_set("kern.sleeptime");
+	if (w == 1 || s == 1)
+		return 1;
+	return w < 0 && s < 0 ? -1 : 0;
+}
+
+void los_child_setup(void)
+{
+}
+
+int los_exe_dir(char *out, size_t cap)
+{
+	char raw[PATH_MAX], real[PATH_MAX];
+	uint32_t n = sizeof raw;
+	char *s;
+	if (_NSGetExecutablePath(raw, &n) != 0 || !realpath(raw, real))
+		return -1;
+	if (!(s = strrchr(real, '/')) || (size_t)(s - real) >= cap)
+		return -1;
+	*s = 0;
+	snprintf(out, cap, "%s", real);
+	return 0;
+}
+
+/* "dtrace -l -n PROBE": exit 0 when the probe exists; the error text tells
+ * SIP from other causes. */
+int los_can_attach(int stream, int kind, const char *engine, char *why, size_t cap)
+{
+	static const char *const probe[REC_NSTREAMS] = {
+		"syscall::read:entry", "io:::start", "syscall::connect:entry",
+	};
+	char *argv[] = { (char *)engine, "-l", "-n", (char *)probe[stream], NULL };
+	struct engine e;
+	struct rdr r;
+	char *line;
+	size_t n;
+	int sip = 0, st;
+	if (!engine) {
+		snprintf(why, cap, "/usr/sbin/dtrace is not installed");
+		return 0;
+	}
+	if (los_precheck(stream, kind, why, cap) != 0)
+		return 0;
+	if (engine_start(&e, argv, NULL) != 0) {
+		snprintf(why, cap, "%s cannot be run", engine);
+		return 0;
+	}
+	close(e.out);
+	rdr_init(&r, e.err, 8192);
+	while ((st = rdr_next(&r, &line, &n, -1)) == RDR_LINE) {
+		uint64_t k;
+		if (errs_classify(line, n, &k) == EC_FAIL_SIP)
+			sip = 1;
+	}
+	rdr_free(&r);
+	close(e.err);
+	while (!engine_reap(&e))
+		usleep(10000);
+	if (WIFEXITED(e.status) && WEXITSTATUS(e.status) == 0) {
+		snprintf(why, cap, "%s: %s", engine, probe[stream]);
+		return 1;
+	}
+	snprintf(why, cap, sip ? "System Integrity Protection restricts DTrace (%s does not match)"
+	         : "%s does not match any probe", probe[stream]);
+	return 0;
+}

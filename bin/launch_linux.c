@@ -1,0 +1,113 @@
+/* launch_linux.c — iotrc-launch on Linux: bpftrace on tracepoints.
+ *
+ * bpftrace needs root and the tracepoints under tracefs (mounted at
+ * /sys/kernel/tracing, or reached through debugfs at
+ * /sys/kernel/debug/tracing). The engine dies with the launcher
+ * (PR_SET_PDEATHSIG survives exec), so a killed launcher leaves nothing. */
+#include "launch.h"
+#include "decode.h"
+#include "records.h"
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <unistd.h>
+
+static const char *const tracing_dirs[] = {
+	"/sys/kernel/tracing", "/sys/kernel/debug/tracing", NULL,
+};
+
+/* Tracepoint groups each stream needs. */
+static const char *const stream_events[REC_NSTREAMS] = {
+	"syscalls", "block", "syscalls",
+};
+
+int los_host_os(void) { return OS_LINUX; }
+int los_default_kind(void) { return KIND_BPFTRACE; }
+
+const char *los_default_engine(int kind)
+{
+	static const char *const bpftrace[] = {
+		"/usr/bin/bpftrace", "/usr/sbin/bpftrace", "/usr/local/bin/bpftrace", NULL,
+	};
+	static const char *const dtrace[] = { "/usr/sbin/dtrace", "/usr/bin/dtrace", NULL };
+	const char *const *c = kind == KIND_DTRACE ? dtrace : bpftrace;
+	for (; *c; c++)
+		if (access(*c, X_OK) == 0)
+			return *c;
+	return NULL;
+}
+
+/* BPFTRACE_STRLEN: paths up to 200 bytes, 0.17's maximum (the BPF stack is
+ * 512 bytes). More map keys than the default 4096 for threads blocked in a
+ * call; a bigger perf buffer per CPU (1 MB) against lost events. */
+char *const *los_engine_env(int kind)
+{
+	static char *const env[] = {
+		"BPFTRACE_STRLEN=200", "BPFTRACE_MAP_KEYS_MAX=65536",
+		"BPFTRACE_PERF_RB_PAGES=256", NULL,
+	};
+	return kind == KIND_BPFTRACE ? env : NULL;
+}
+
+static int have_events(int stream)
+{
+	char path[256];
+	for (const char *const *d = tracing_dirs; *d; d++) {
+		snprintf(path, sizeof path, "%s/events/%s", *d, stream_events[stream]);
+		if (access(path, F_OK) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+int los_precheck(int stream, int kind, char *msg, size_t cap)
+{
+	if (kind != KIND_BPFTRACE)
+		return 0;
+	if (geteuid() != 0) {
+		snprintf(msg, cap, "bpftrace needs root: run with sudo");
+		return LX_NOROOT;
+	}
+	if (!have_events(stream)) {
+		snprintf(msg, cap, "kernel tracepoints %s/* not found: tracefs is not mounted"
+		         " (mount it: mount -t tracefs nodev /sys/kernel/tracing) or the"
+		         " kernel lacks them", stream_events[stream]);
+		return LX_NOTRACEFS;
+	}
+	return 0;
+}
+
+/* The sleep freeze is a macOS DTrace problem (notes §3.4). */
+int los_slept_since_boot(void) { return 0; }
+
+void los_child_setup(void)
+{
+	prctl(PR_SET_PDEATHSIG, SIGINT);
+}
+
+int los_exe_dir(char *out, size_t cap)
+{
+	ssize_t n = readlink("/proc/self/exe", out, cap - 1);
+	char *s;
+	if (n <= 0)
+		return -1;
+	out[n] = 0;
+	if (!(s = strrchr(out, '/')))
+		return -1;
+	*s = 0;
+	return 0;
+}
+
+int los_can_attach(int stream, int kind, const char *engine, char *why, size_t cap)
+{
+	if (!engine) {
+		snprintf(why, cap, "bpftrace is not installed (apt-get install bpftrace)");
+		return 0;
+	}
+	if (los_precheck(stream, kind, why, cap) != 0)
+		return 0;
+	snprintf(why, cap, "%s on tracepoint:%s", engine,
+	         stream == REC_IO ? "block:block_rq_issue/complete" : "syscalls:*");
+	return 1;
+}

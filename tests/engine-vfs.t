@@ -1,0 +1,37 @@
+#!/bin/sh
+# engine-vfs.t — real end-to-end: iotrc-launch vfs (bpftrace) | iotrc-parse vfs
+# while tests/helpers/workload does known file calls; the rows of its pid
+# must be exactly these, with names resolved for descriptor calls (also
+# through dup2), sizes, offsets, errno, and times inside each call.
+. tests/engine-common.sh
+engine_require
+engine_trace vfs vfs "$T"
+$PY -c "$engine_py_common"'
+D = T
+a, b = D + "/sub/a.txt", D + "/sub/b.txt"
+cols = ["operation", "filename", "size", "offset", "bytes_completed", "flags", "return_value", "errno"]
+E = ""
+want = [
+    ("mkdir", D + "/sub/", E, E, E, E, E, E),
+    ("open", a, E, E, E, "O_WRONLY|O_CREAT|O_TRUNC", E, E),
+    ("write", a, "1000", E, "1000", E, "1000", E),
+    ("write", a, "100", "5000", "100", E, "100", E),
+    ("fsync", a, E, E, E, E, E, E),
+    ("close", a, E, E, E, E, E, E),
+    ("open", a, E, E, E, "O_RDONLY", E, E),
+    ("read", a, "50", "10", "50", E, "50", E),
+    ("read", a, "4096", E, "4096", E, "4096", E),
+    ("dup", a, E, E, E, E, E, E),
+    ("read", a, "10", E, "10", E, "10", E),
+    ("close", a, E, E, E, E, E, E),
+    ("close", a, E, E, E, E, E, E),
+    ("rename", a + " -> " + b, E, E, E, E, E, E),
+    ("open", D + "/missing", E, E, E, "O_RDONLY", "-1", "ENOENT"),
+    ("unlink", b, E, E, E, E, E, E),
+    ("rmdir", D + "/sub/", E, E, E, E, E, E),
+]
+expect(mine, cols, want)
+assert all(mine.tid == str(pid)) and all(mine.command == "workload")
+check_times(mine, calls)
+print("ok: %d vfs rows of pid %d exact, mono_ns and timestamp inside each call" % (len(mine), pid))
+' "$T" || fail "vfs rows"

@@ -1,0 +1,219 @@
+/* workload — known I/O for the engine tests and the load benchmark.
+ *
+ *   workload vfs DIR      file calls under DIR
+ *   workload net DIR      TCP over 127.0.0.1 and ::1, a unix socket in DIR
+ *   workload io DIR       direct I/O to DIR/direct (forces block requests)
+ *   workload load DIR N   N small pread()s, then prints calls/s
+ *
+ * It prints what it did, one "key value..." line each, so a test can match
+ * the traced rows exactly: "pid P", then for each call
+ *   "call NAME RET ERRNO MONO0 MONO1 WALL0 WALL1"
+ * with CLOCK_MONOTONIC and CLOCK_REALTIME in ns read just before and just
+ * after it, and facts such as "port4 N", "phys BYTES", "dev MAJ:MIN". */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <arpa/inet.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/fiemap.h>
+#include <linux/fs.h>
+#include <netinet/in.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/un.h>
+#include <time.h>
+#include <unistd.h>
+
+static int64_t now(clockid_t c)
+{
+	struct timespec ts;
+	clock_gettime(c, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t m0, w0;
+static void before(void) { m0 = now(CLOCK_MONOTONIC); w0 = now(CLOCK_REALTIME); }
+static long after(const char *name, long ret)
+{
+	int e = ret < 0 ? errno : 0;
+	int64_t m1 = now(CLOCK_MONOTONIC), w1 = now(CLOCK_REALTIME);
+	printf("call %s %ld %d %lld %lld %lld %lld\n", name, ret, e, (long long)m0,
+	       (long long)m1, (long long)w0, (long long)w1);
+	return ret;
+}
+#define CALL(name, expr) (before(), after(name, (long)(expr)))
+
+static void die(const char *what)
+{
+	perror(what);
+	exit(1);
+}
+
+static void vfs(const char *dir)
+{
+	char sub[4096], a[4200], b[4200], miss[4200], buf[8192];
+	int fd, fd2;
+	memset(buf, 'x', sizeof buf);
+	snprintf(sub, sizeof sub, "%s/sub", dir);
+	snprintf(a, sizeof a, "%s/a.txt", sub);
+	snprintf(b, sizeof b, "%s/b.txt", sub);
+	snprintf(miss, sizeof miss, "%s/missing", dir);
+	CALL("mkdir", mkdir(sub, 0755));
+	fd = (int)CALL("open_creat", open(a, O_CREAT | O_WRONLY | O_TRUNC, 0644));
+	CALL("write", write(fd, buf, 1000));
+	CALL("pwrite", pwrite(fd, buf, 100, 5000));
+	CALL("fsync", fsync(fd));
+	CALL("close", close(fd));
+	fd2 = (int)CALL("open_rdonly", open(a, O_RDONLY));
+	CALL("pread", pread(fd2, buf, 50, 10));
+	CALL("read", read(fd2, buf, 4096));
+	CALL("dup2", dup2(fd2, 100));
+	CALL("read_dup", read(100, buf, 10));
+	CALL("close_dup", close(100));
+	CALL("close2", close(fd2));
+	CALL("rename", rename(a, b));
+	CALL("open_missing", open(miss, O_RDONLY));
+	CALL("unlink", unlink(b));
+	CALL("rmdir", rmdir(sub));
+}
+
+static void tcp(int fam, const char *addr, const char *tag)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+	int l, c, s;
+	memset(&ss, 0, sizeof ss);
+	if (fam == AF_INET) {
+		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
+		in->sin_family = AF_INET;
+		inet_pton(AF_INET, addr, &in->sin_addr);
+		len = sizeof *in;
+	} else {
+		struct sockaddr_in6 *in6 = (struct sockaddr_in6 *)&ss;
+		in6->sin6_family = AF_INET6;
+		inet_pton(AF_INET6, addr, &in6->sin6_addr);
+		len = sizeof *in6;
+	}
+	l = (int)CALL("socket", socket(fam, SOCK_STREAM, 0));
+	CALL("bind", bind(l, (struct sockaddr *)&ss, len));
+	CALL("listen", listen(l, 8));
+	getsockname(l, (struct sockaddr *)&ss, &len);
+	printf("port%s %d\n", tag, ntohs(fam == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+	                                 : ((struct sockaddr_in6 *)&ss)->sin6_port));
+	c = (int)CALL("socket", socket(fam, SOCK_STREAM, 0));
+	CALL("connect", connect(c, (struct sockaddr *)&ss, len));
+	getsockname(c, (struct sockaddr *)&ss, &len);
+	printf("cport%s %d\n", tag, ntohs(fam == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+	                                  : ((struct sockaddr_in6 *)&ss)->sin6_port));
+	len = sizeof ss;
+	s = (int)CALL("accept", accept(l, (struct sockaddr *)&ss, &len));
+	CALL("shutdown", shutdown(c, SHUT_WR));
+	close(s), close(c), close(l);
+}
+
+static void net(const char *dir)
+{
+	struct sockaddr_un un;
+	int l, c, s;
+	tcp(AF_INET, "127.0.0.1", "4");
+	tcp(AF_INET6, "::1", "6");
+	memset(&un, 0, sizeof un);
+	un.sun_family = AF_UNIX;
+	snprintf(un.sun_path, sizeof un.sun_path, "%s/sock", dir);
+	unlink(un.sun_path);
+	l = (int)CALL("socket", socket(AF_UNIX, SOCK_STREAM, 0));
+	CALL("bind", bind(l, (struct sockaddr *)&un, sizeof un));
+	CALL("listen", listen(l, 1));
+	c = (int)CALL("socket", socket(AF_UNIX, SOCK_STREAM, 0));
+	CALL("connect", connect(c, (struct sockaddr *)&un, sizeof un));
+	s = (int)CALL("accept", accept(l, NULL, NULL));
+	close(s), close(c), close(l);
+	CALL("unlink", unlink(un.sun_path));
+}
+
+/* Where the file's first block is on the device (FIEMAP), in bytes. */
+static long long phys_offset(int fd)
+{
+	struct { struct fiemap fm; struct fiemap_extent ext[1]; } q;
+	memset(&q, 0, sizeof q);
+	q.fm.fm_length = ~0ULL;
+	q.fm.fm_extent_count = 1;
+	q.fm.fm_flags = FIEMAP_FLAG_SYNC;
+	if (ioctl(fd, FS_IOC_FIEMAP, &q.fm) < 0 || q.fm.fm_mapped_extents < 1)
+		return -1;
+	return (long long)q.fm.fm_extents[0].fe_physical;
+}
+
+static void io(const char *dir)
+{
+	char path[4200];
+	void *buf;
+	struct stat st;
+	int fd;
+	snprintf(path, sizeof path, "%s/direct", dir);
+	if (posix_memalign(&buf, 4096, 4096))
+		die("posix_memalign");
+	memset(buf, 'd', 4096);
+	fd = open(path, O_CREAT | O_RDWR | O_TRUNC | O_DIRECT, 0644);
+	if (fd < 0)
+		die(path);
+	/* allocate the block first, so the direct write goes in place */
+	if (fallocate(fd, 0, 0, 4096) < 0 || fsync(fd) < 0)
+		die("fallocate");
+	fstat(fd, &st);
+	printf("dev %u:%u\n", major(st.st_dev), minor(st.st_dev));
+	printf("phys %lld\n", phys_offset(fd));
+	CALL("dwrite", pwrite(fd, buf, 4096, 0));
+	CALL("dread", pread(fd, buf, 4096, 0));
+	close(fd);
+	unlink(path);
+	free(buf);
+}
+
+static void load(const char *dir, long n)
+{
+	char path[4200], c = 'x';
+	int64_t t0, t1;
+	int fd;
+	snprintf(path, sizeof path, "%s/load", dir);
+	fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, &c, 1) != 1)
+		die(path);
+	t0 = now(CLOCK_MONOTONIC);
+	for (long i = 0; i < n; i++)
+		if (pread(fd, &c, 1, 0) != 1)
+			die("pread");
+	t1 = now(CLOCK_MONOTONIC);
+	close(fd);
+	unlink(path);
+	printf("calls %ld\nseconds %.6f\ncalls_per_s %.0f\n", n, (t1 - t0) / 1e9,
+	       n / ((t1 - t0) / 1e9));
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 3) {
+		fprintf(stderr, "usage: workload vfs|net|io DIR | load DIR N\n");
+		return 2;
+	}
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* no write(2) until exit */
+	printf("pid %ld\n", (long)getpid());
+	if (!strcmp(argv[1], "vfs"))
+		vfs(argv[2]);
+	else if (!strcmp(argv[1], "net"))
+		net(argv[2]);
+	else if (!strcmp(argv[1], "io"))
+		io(argv[2]);
+	else if (!strcmp(argv[1], "load") && argc == 4)
+		load(argv[2], atol(argv[3]));
+	else
+		return 2;
+	return 0;
+}

@@ -1,0 +1,182 @@
+/* test_kdebug.c — the kdebug engine's tables and its bounded hash table:
+ * syscall numbers against the notes (typed here from
+ * notes/macos-kdebug.md §3.5 and notes/macos-dtrace.md §1.4, not from the
+ * table), every name a real DTrace probefunc (shared/tools/dlint's list),
+ * the ABI sizes, and kd_tab against a reference under eviction. Linked
+ * with bin/kdebug_*.c (Makefile "unitmods"). */
+#include "check.h"
+#include "kdebug_defs.h"
+#include "kdebug_systab.h"
+#include "kdebug_tab.h"
+#include <stdlib.h>
+
+static void test_numbers(void)
+{
+	/* §3.5: event ids 0x040C0000 + 4n */
+	static const struct { uint32_t id; const char *name; } ids[] = {
+		{ 0x040c000c, "read" }, { 0x040c0010, "write" }, { 0x040c0014, "open" },
+		{ 0x040c0018, "close" }, { 0x040c0264, "pread" }, { 0x040c073c, "openat" },
+		{ 0x040c0184, "socket" }, { 0x040c0188, "connect" }, { 0x040c01a0, "bind" },
+		{ 0x040c01a8, "listen" }, { 0x040c0078, "accept" },
+	};
+	/* macos-dtrace.md §1.4 */
+	static const struct { int n; const char *name; } nums[] = {
+		{ 396, "read_nocancel" }, { 397, "write_nocancel" }, { 398, "open_nocancel" },
+		{ 399, "close_nocancel" }, { 414, "pread_nocancel" }, { 415, "pwrite_nocancel" },
+		{ 463, "openat" }, { 464, "openat_nocancel" }, { 540, "preadv" }, { 543, "pwritev_nocancel" },
+		{ 447, "connectx" }, { 404, "accept_nocancel" }, { 409, "connect_nocancel" },
+		{ 486, "guarded_pwrite_np" }, { 442, "guarded_close_np" }, { 92, "fcntl" },
+		{ 90, "dup2" }, { 41, "dup" }, { 472, "unlinkat" }, { 488, "renameatx_np" },
+		{ 517, "fclonefileat" }, { 462, "clonefileat" }, { 12, "chdir" }, { 13, "fchdir" },
+		{ 2, "fork" }, { 66, "vfork" }, { 59, "execve" }, { 244, "posix_spawn" }, { 134, "shutdown" },
+	};
+	for (size_t i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+		const struct kd_sysent *e = kd_sys(KD_CODE(ids[i].id));
+		CHECK((ids[i].id & 0xffff0000u) == 0x040c0000u);
+		CHECK(e != NULL);
+		if (e)
+			CHECK_STR(e->name, ids[i].name);
+		CHECK(KD_SYSCALL(KD_CODE(ids[i].id)) == ids[i].id);
+	}
+	for (size_t i = 0; i < sizeof nums / sizeof nums[0]; i++) {
+		const struct kd_sysent *e = kd_sys((uint32_t)nums[i].n);
+		CHECK(e != NULL);
+		if (e)
+			CHECK_STR(e->name, nums[i].name);
+	}
+	CHECK(kd_sys(KD_NSYS) == NULL);
+	CHECK(kd_sys(0) == NULL);
+	/* 64-bit results: the ssize_t calls; fds: int */
+	CHECK(kd_sys(3)->flags & SYF_RET64);
+	CHECK(kd_sys(153)->flags & SYF_RET64);
+	CHECK(!(kd_sys(5)->flags & SYF_RET64));
+	CHECK(kd_sys(104)->flags & SYF_LOCAL);
+}
+
+/* Every name is a syscall provider probefunc; every *_nocancel has its
+ * base call in the table with the same stream and shape. */
+static void test_names(void)
+{
+	const char *shared = getenv("SHARED");
+	char path[1024], line[256];
+	FILE *f;
+	snprintf(path, sizeof path, "%s/tools/dlint/lib/macos-syscalls.txt", shared ? shared : "../shared");
+	f = fopen(path, "r");
+	CHECK(f != NULL);
+	for (uint32_t i = 0; i < KD_NSYS; i++) {
+		const char *nm = kd_systab[i].name, *nc;
+		int found = 0;
+		if (!nm)
+			continue;
+		if (f) {
+			rewind(f);
+			while (fgets(line, sizeof line, f))
+				if (line[0] != '#' && strncmp(line, nm, strlen(nm)) == 0 && line[strlen(nm)] == '\n')
+					found = 1;
+			if (!found)
+				fprintf(stderr, "not a probefunc: %s\n", nm);
+			CHECK(found);
+		}
+		if ((nc = strstr(nm, "_nocancel"))) {
+			size_t bl = (size_t)(nc - nm);
+			int base = 0;
+			for (uint32_t j = 0; j < KD_NSYS; j++)
+				if (kd_systab[j].name && strlen(kd_systab[j].name) == bl &&
+				    strncmp(kd_systab[j].name, nm, bl) == 0) {
+					base = 1;
+					CHECK(kd_systab[j].stream == kd_systab[i].stream);
+					CHECK(kd_systab[j].shape == kd_systab[i].shape);
+				}
+			CHECK(base);
+		}
+	}
+	if (f)
+		fclose(f);
+}
+
+static void test_debugids(void)
+{
+	CHECK(KD_VFS_LOOKUP == KD_DEBUGID(3, 1, 36));      /* FSDBG_CODE(DBG_FSRW,36) */
+	CHECK(KD_VFS_LOOKUP_DONE == KD_DEBUGID(3, 1, 39));
+	CHECK(KD_TRACE_DATA_NEWTHREAD == KD_DEBUGID(7, 0, 1));
+	CHECK(KD_TRACE_DATA_EXEC == KD_DEBUGID(7, 0, 2));
+	CHECK(KD_TRACE_DATA_THREAD_TERMINATE_PID == KD_DEBUGID(7, 0, 4));
+	CHECK(KD_TRACE_STRING_NEWTHREAD == KD_DEBUGID(7, 1, 1));
+	CHECK(KD_TRACE_STRING_EXEC == KD_DEBUGID(7, 1, 2));
+	CHECK(KD_TRACE_LOST_EVENTS == KD_DEBUGID(7, 2, 2));
+	CHECK(KD_BSD_PROC_EXIT == KD_DEBUGID(4, 1, 1));
+	CHECK(KD_CSC(KD_DEBUGID(3, 2, DKIO_DONE | DKIO_READ)) == KD_CSC_DKRW);
+	CHECK(KD_CODE(KD_DEBUGID(3, 2, DKIO_DONE | DKIO_READ)) == (DKIO_DONE | DKIO_READ));
+	CHECK(KD_FUNC(0x040c0015u) == KD_FUNC_START && KD_FUNC(0x040c0016u) == KD_FUNC_END);
+}
+
+static void test_layout(void)
+{
+	unsigned char b[64];
+	kd_buf e = { 1, 2, 3, 4, 5, 6, 0x040c0015u, 7, 0 }, f;
+	kd_buf_store(b, &e);
+	CHECK(b[0] == 1 && b[8] == 2 && b[40] == 6 && b[48] == 0x15 && b[51] == 0x04 && b[52] == 7);
+	kd_buf_load(&f, b);
+	CHECK(memcmp(&e, &f, sizeof e) == 0);
+	CHECK(kd_le32((const unsigned char *)"\x01\x01\xaa\x55") == KD_RAW_VERSION1);
+}
+
+static uint64_t evicted;
+static void count_evict(void *ctx, uint64_t key, void *val)
+{
+	(void)ctx;
+	CHECK(*(uint64_t *)val == key * 3);
+	evicted++;
+}
+
+/* kd_tab against a plain array: inserts, deletes, lookups, eviction at
+ * the cap; values stay attached to their keys through shifts and growth. */
+static void test_tab(void)
+{
+	enum { KEYS = 4000, CAP = 1000 };
+	static int present[KEYS];
+	struct kd_tab t;
+	uint64_t x = 12345;
+	int isnew;
+	size_t live = 0;
+	kdtab_init(&t, sizeof(uint64_t), CAP);
+	t.on_evict = count_evict;
+	for (int i = 0; i < 200000; i++) {
+		x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+		uint64_t k = x % KEYS;
+		uint64_t *v;
+		switch ((x >> 32) % 3) {
+		case 0:
+			v = kdtab_put(&t, k, &isnew);
+			if (!isnew)
+				CHECK(*v == k * 3);
+			*v = k * 3;
+			break;
+		case 1:
+			kdtab_del(&t, k);
+			break;
+		default:
+			v = kdtab_get(&t, k);
+			if (v)
+				CHECK(*v == k * 3);
+		}
+		CHECK(t.count <= CAP);
+	}
+	for (int k = 0; k < KEYS; k++)
+		if ((present[k] = kdtab_get(&t, (uint64_t)k) != NULL))
+			live++;
+	CHECK(live == t.count);
+	CHECK(evicted == t.evictions && evicted > 0);
+	CHECK(t.size <= 4 * CAP);
+	kdtab_free(&t);
+}
+
+int main(void)
+{
+	test_numbers();
+	test_names();
+	test_debugids();
+	test_layout();
+	test_tab();
+	return CHECK_DONE();
+}
