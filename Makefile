@@ -100,6 +100,11 @@ tests: all $(UNITS) $(HELPERS) $(BENCHES)
 check:
 	tests/run
 
+# The main job (until the supervisor exists): trace file system calls into
+# ./trace/fs until Ctrl-C, or for DURATION seconds.
+run: all
+	scripts/trace-fs
+
 # Compile and link every tool for macOS with zig cc (see scripts/get-zig).
 MACOS_INC = -I/usr/include -I/usr/include/x86_64-linux-gnu
 macos-check:
@@ -127,4 +132,4 @@ uninstall:
 clean:
 	rm -rf build build-*
 
-.PHONY: bench fuzz all tests check macos-check install uninstall clean
+.PHONY: run bench fuzz all tests check macos-check install uninstall clean

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -21,6 +22,21 @@ static const char usage[] =
 
 static volatile sig_atomic_t stop;
 static void on_signal(int sig) { (void)sig; stop = 1; }
+
+/* SIGINT/SIGTERM: the engine upstream is draining its buffers, so keep
+ * reading until end of input, but no longer than DRAIN_SECS. A signal
+ * ignored at start (a background job of a shell) stays ignored. */
+#define DRAIN_SECS 5
+static void catch_signal(int sig)
+{
+	struct sigaction sa, old;
+	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+		return;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(sig, &sa, NULL);
+}
 
 struct cli {
 	struct parser_opts o;
@@ -155,18 +171,23 @@ int main(int argc, char **argv)
 	char *line;
 	size_t n;
 	int k;
+	time_t drain_until = 0;
 	setprogname_(argv[0]);
 	parse_args(argc, argv, &c);
 	setup_anon(&c);
 	signal(SIGPIPE, SIG_IGN);
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	catch_signal(SIGINT);
+	catch_signal(SIGTERM);
 	parser_init(&p, &c.o);
 	rdr_init(&r, 0, 256 * 1024);
 	stats_init(&st, c.stats);
 	add_stats(&st, &p, &r);
 	parser_header_row(&p);
-	while (!stop && p.out.err == 0) {
+	while (p.out.err == 0) {
+		if (stop && !drain_until)
+			drain_until = time(NULL) + DRAIN_SECS;
+		if (drain_until && time(NULL) >= drain_until)
+			break;
 		k = rdr_next(&r, &line, &n, 250);  /* idle: flush rows, tick stats */
 		if (k == RDR_LINE)
 			parser_line(&p, line, n);
