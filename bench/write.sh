@@ -46,7 +46,7 @@ line() { # label "elapsed rss" rows bytes_in bytes_out
 }
 outsz() { if [ -s "$tmp/z" ]; then wc -c <"$tmp/z"; else cat "$tmp"/out/* | wc -c; fi; }
 
-echo "iotrc-write on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'))"
+echo "iotrc-write on $(nproc) CPUs ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//')), load average $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "fs CSV: $what: $inrows rows, $(awk -v b="$inb" 'BEGIN{printf "%.1f", b/1e6}') MB"
 Z=$(best "$csv" sh -c "taskset -c 0 zstd -q -3 --single-thread -c >$tmp/z")
 zs=$(outsz); rm -f "$tmp/z"
@@ -66,16 +66,24 @@ if [ ! -x $G ] || [ ! -x $B/iotrc-parse ]; then
 	echo "pipeline: skipped (no $G or $B/iotrc-parse)"; exit 0
 fi
 $G -s vfs -n "$recs" >"$tmp/vfs.rec"
-# one core each: parse on CPU 0, write on CPU 1 (peak RSS: the writer's)
-best "$tmp/vfs.rec" taskset -c 0 $B/iotrc-parse vfs >/dev/null   # warm the cache
-t0=$(date +%s.%N)
-taskset -c 0 $B/iotrc-parse --stats "$tmp/pst" vfs <"$tmp/vfs.rec" |
-	/usr/bin/time -f "%e %M" -o "$tmp/t" taskset -c 1 $B/iotrc-write -d "$tmp/out" -p fs \
-	--stats "$tmp/wst" >/dev/null
-t1=$(date +%s.%N)
-read -r e m <"$tmp/t"
-r=$(awk '$1=="rows_in"{print $2}' "$tmp/wst"); bi=$(awk '$1=="bytes_in"{print $2}' "$tmp/wst")
-bo=$(awk '$1=="bytes_out"{print $2}' "$tmp/wst")
-line "parse vfs | write ($r rows)" "$(echo "$t0 $t1 $m" | awk '{print $2 - $1, $3}')" \
-	"$recs" "$bi" "$bo"
-echo "$t0 $t1 $recs" | awk '{ printf "pipeline: %.0f vfs records/s (target >= 1500000)\n", $3 / ($2 - $1) }'
+# one core each: parse on CPU 0, write on CPU 1; peak RSS is the writer's
+b=
+for i in 1 2 3; do
+	rm -rf "$tmp/out"; mkdir "$tmp/out"
+	t0=$(date +%s.%N)
+	taskset -c 0 $B/iotrc-parse vfs <"$tmp/vfs.rec" |
+		/usr/bin/time -f "%M" -o "$tmp/t" taskset -c 1 $B/iotrc-write -d "$tmp/out" -p fs \
+		--stats "$tmp/wst" >/dev/null
+	e=$(echo "$t0 $(date +%s.%N)" | awk '{print $2 - $1}')
+	if ! grep -qx "rows_in $recs" "$tmp/wst"; then     # killed from outside?
+		echo "   (a run lost rows: $(grep rows_in "$tmp/wst"); not counted)"; continue
+	fi
+	if [ -z "$b" ] || awk -v e="$e" -v b="${b% *}" 'BEGIN{exit !(e < b)}'; then
+		b="$e $(cat "$tmp/t")"; cp "$tmp/wst" "$tmp/best.st"
+	fi
+done
+[ -n "$b" ] || { echo "pipeline: no complete run"; exit 1; }
+r=$(awk '$1=="rows_in"{print $2}' "$tmp/best.st"); bi=$(awk '$1=="bytes_in"{print $2}' "$tmp/best.st")
+bo=$(awk '$1=="bytes_out"{print $2}' "$tmp/best.st")
+line "parse vfs | write ($r rows)" "$b" "$recs" "$bi" "$bo"
+echo "$b $recs" | awk '{ printf "pipeline: %.0f vfs records/s (target >= 1500000)\n", $3 / $1 }'

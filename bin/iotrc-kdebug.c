@@ -131,6 +131,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 	}
 	if (optind < argc)
 		usage_error(usage, "unexpected argument: %s", argv[optind]);
+}
+
+static void check_args(const struct cli *c)
+{
 	if (!c->path[REC_VFS] && !c->path[REC_IO] && !c->path[REC_NET] && !c->record)
 		usage_error(usage, "name at least one output: --vfs, --io or --net");
 	if (c->replay && c->record)
@@ -309,6 +313,29 @@ static int replay_config(struct cli *c, struct kd_replay *rp)
 	return has_tb;
 }
 
+/* Take kdebug; the timebase, wall clock and lookup style come from this
+ * Mac. Returns 0 or an exit status. */
+static int live_config(struct cli *c, struct kd_hooks *hooks)
+{
+	struct kd_live_opts lo;
+	struct kd_live_info info;
+	int status;
+	memset(&lo, 0, sizeof lo);
+	lo.buf_events = c->buf_events, lo.record = c->record, lo.lookup_mode = c->lookup;
+	lo.exclude = c->cfg.exclude, lo.nexclude = c->cfg.nexclude;
+	for (int i = 0; i < REC_NSTREAMS; i++)
+		lo.want[i] = c->path[i] != NULL;
+	if ((status = kd_live_start(&lo, &info)) != 0)
+		return status;
+	c->cfg.tb_numer = info.tb_numer, c->cfg.tb_denom = info.tb_denom;
+	c->cfg.has_wall = 1, c->cfg.wall_offset_ns = info.wall_offset_ns;
+	c->cfg.lookup_mode = info.lookup_mode;
+	kd_live_hooks(hooks);
+	if (c->duration > 0)
+		alarm((unsigned)(c->duration + 0.999));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c;
@@ -323,6 +350,7 @@ int main(int argc, char **argv)
 	memset(&r, 0, sizeof r);
 	memset(&hooks, 0, sizeof hooks);
 	parse_args(argc, argv, &c);
+	check_args(&c);
 	r.cli = &c;
 	signals();
 	if (c.replay) {
@@ -332,24 +360,12 @@ int main(int argc, char **argv)
 		if (kd_replay_open(&rp, fd, err, sizeof err) < 0)
 			die(KD_EXIT_RUNTIME, "%s: %s", c.replay, err);
 		has_tb = replay_config(&c, &rp);
+		open_outputs(&c, ob, r.out);
 	} else {
-		struct kd_live_opts lo;
-		struct kd_live_info info;
-		memset(&lo, 0, sizeof lo);
-		lo.buf_events = c.buf_events, lo.record = c.record, lo.lookup_mode = c.lookup;
-		lo.exclude = c.cfg.exclude, lo.nexclude = c.cfg.nexclude;
-		for (int i = 0; i < REC_NSTREAMS; i++)
-			lo.want[i] = c.path[i] != NULL;
-		if ((status = kd_live_start(&lo, &info)) != 0)
+		open_outputs(&c, ob, r.out);    /* first: a FIFO may wait for its reader */
+		if ((status = live_config(&c, &hooks)) != 0)
 			return status;
-		c.cfg.tb_numer = info.tb_numer, c.cfg.tb_denom = info.tb_denom;
-		c.cfg.has_wall = 1, c.cfg.wall_offset_ns = info.wall_offset_ns;
-		c.cfg.lookup_mode = info.lookup_mode;
-		kd_live_hooks(&hooks);
-		if (c.duration > 0)
-			alarm((unsigned)(c.duration + 0.999));
 	}
-	open_outputs(&c, ob, r.out);
 	write_headers(&c.cfg, has_tb, r.out);
 	r.d = kd_new(&c.cfg, &hooks, r.out);
 	setup_stats(&r);

@@ -309,7 +309,7 @@ static void on_err_line(struct launch *l, const char *line, size_t n)
 		l->shown[c]++;
 		warnmsg("%s: %.*s%s", l->sname, (int)(n > 2000 ? 2000 : n), line,
 		        c >= EC_DROP && c <= EC_FAULT_OTHER && !l->o.verbose ?
-		        " (counted; later ones are not shown)" : "");
+		        " (counted; more of this kind are only counted)" : "");
 	}
 }
 
@@ -448,6 +448,7 @@ static int finish(struct launch *l)
 	                  l->st.faults_address + l->st.faults_other;
 	uint64_t drops = l->st.drops + l->st.drops_aggregation + l->st.drops_dynvar +
 	                 l->st.drops_speculative;
+	bt_free(&l->bt);
 	flush_out(l);
 	stats_tick(&l->sf, 1);
 	if (drops || faults)
@@ -505,7 +506,6 @@ int main(int argc, char **argv)
 	code = finish(&l);
 	rdr_free(&l.rout);
 	rdr_free(&l.rerr);
-	bt_free(&l.bt);
 	ob_free(&l.out);
 	return code;
 }

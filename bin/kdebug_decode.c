@@ -81,6 +81,12 @@ const struct kd_stats *kd_get_stats(struct kd_decoder *d)
 	return &d->st;
 }
 
+void kd_set_wall_offset(struct kd_decoder *d, int64_t wall_offset_ns)
+{
+	d->cfg.has_wall = 1;
+	d->cfg.wall_offset_ns = wall_offset_ns;
+}
+
 struct kd_thread *kd_thread_put(struct kd_decoder *d, uint64_t tid)
 {
 	int isnew;
@@ -137,10 +143,13 @@ void kd_lost(struct kd_decoder *d)
 void kd_thread_map(struct kd_decoder *d, const kd_threadmap *m, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {
+		/* valid is the pid, but 1 for kernel_task's threads, which are
+		 * pid 0 (xnu kdebug.c _resolve_kernel_task; launchd is 1) */
+		int32_t pid = strncmp(m[i].command, "kernel_task", sizeof m[i].command) == 0 ? 0 : m[i].valid;
 		if (m[i].thread == 0)
 			continue;           /* the kernel pads the file map with zeros */
-		kd_thread_put(d, m[i].thread)->pid = m[i].valid;
-		kd_proc_name(d, m[i].valid, m[i].command, sizeof m[i].command, 0);
+		kd_thread_put(d, m[i].thread)->pid = pid;
+		kd_proc_name(d, pid, m[i].command, sizeof m[i].command, 0);
 	}
 }
 

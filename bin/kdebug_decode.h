@@ -69,4 +69,6 @@ void kd_event(struct kd_decoder *d, const kd_buf *e);
 /* Events were lost (a wrap seen by the reader): reset per-thread state. */
 void kd_lost(struct kd_decoder *d);
 const struct kd_stats *kd_get_stats(struct kd_decoder *d);
+/* A new wall-clock anchor (live: mach time stops while the Mac sleeps). */
+void kd_set_wall_offset(struct kd_decoder *d, int64_t wall_offset_ns);
 #endif

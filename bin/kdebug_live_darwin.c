@@ -39,6 +39,7 @@ _Static_assert(KDOP_ENABLE == KERN_KDENABLE && KDOP_SETBUF == KERN_KDSETBUF &&
 
 #define EVENTS_PER_CPU 60000      /* [SC671] fs_usage.c:992 */
 #define WAIT_MS 50                /* KDBUFWAIT timeout, §3.10 step 5 */
+#define READ_EVENTS 65536         /* one KDREADTR at most: 4 MiB of our memory */
 
 uint64_t kd_live_wraps;
 static volatile sig_atomic_t tracing;
@@ -87,8 +88,9 @@ static int fail(const char *what)
 	if (e == EBUSY)
 		return busy();
 	if (e == EPERM || e == EACCES) {
-		fprintf(stderr, "%s: %s: %s (kdebug tracing needs root)\n", progname, what, strerror(e));
-		return KD_EXIT_NOATTACH;
+		fprintf(stderr, "%s: %s: %s (kdebug tracing needs root: run with sudo)\n", progname, what,
+		        strerror(e));
+		return KD_EXIT_NOROOT;
 	}
 	fprintf(stderr, "%s: %s: %s\n", progname, what, strerror(e));
 	return KD_EXIT_RUNTIME;
@@ -131,11 +133,14 @@ static int configure(const struct kd_live_opts *o)
 	if (kdctl(KDOP_SETUP, 0, 3, NULL, NULL) < 0)
 		return fail("KERN_KDSETUP");
 	kdctl(KDOP_EFLAGS, (int)KDBG_DISABLE_COPROCS, 4, NULL, NULL);
-	/* only the classes we decode; DBG_TRACE is always on (§3.2, §3.10) */
+	/* only the classes we decode; DBG_TRACE is always on (§3.2, §3.10).
+	 * Syscall ends give pids and confirm lookups for every stream; paths
+	 * serve vfs and io (the vnode map) */
 	memset(filter, 0, sizeof filter);
 	set_bit(filter, KD_CSC_BSD_SC);
 	set_bit(filter, KD_CSC_BSD_PROC);
-	set_bit(filter, KD_CSC_FSRW);
+	if (o->want[REC_VFS] || o->want[REC_IO])
+		set_bit(filter, KD_CSC_FSRW);
 	if (o->want[REC_IO])
 		set_bit(filter, KD_CSC_DKRW);
 	n = sizeof filter;
@@ -175,7 +180,6 @@ static void read_thread_map(void)
 		n = 0;
 	}
 	live_nmap = n / sizeof(kd_threadmap);
-	nbufs = bi.nkdbufs > 0 ? (size_t)bi.nkdbufs : 0;
 }
 
 /* vfs.generic.trace_paths: a VFS_LOOKUP with the path of every vnode on
@@ -196,9 +200,9 @@ int kd_live_start(const struct kd_live_opts *o, struct kd_live_info *info)
 	int st;
 	pthread_t th;
 	if (geteuid() != 0) {
-		fprintf(stderr, "%s: kdebug tracing needs root: run it with sudo "
+		fprintf(stderr, "%s: kdebug tracing needs root: run with sudo "
 		        "(it works with System Integrity Protection on)\n", progname);
-		return KD_EXIT_NOATTACH;
+		return KD_EXIT_NOROOT;
 	}
 	if (o->record && (rec_fd = open(o->record, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
 		warnerr("%s", o->record);
@@ -213,10 +217,9 @@ int kd_live_start(const struct kd_live_opts *o, struct kd_live_info *info)
 	if (kdctl(KDOP_ENABLE, KDEBUG_ENABLE_TRACE, 4, NULL, NULL) < 0)
 		return fail("KERN_KDENABLE");
 	read_thread_map();
-	if (get_bufinfo(&bi) == 0 && bi.nkdbufs > 0)
+	nbufs = READ_EVENTS;
+	if (get_bufinfo(&bi) == 0 && bi.nkdbufs > 0 && (size_t)bi.nkdbufs < nbufs)
 		nbufs = (size_t)bi.nkdbufs;
-	if (!nbufs)
-		nbufs = 65536;
 	mono_timebase(&info->tb_numer, &info->tb_denom);
 	info->wall_offset_ns = wall_now_ns() - mono_now_ns();
 	info->lookup_mode = o->lookup_mode != KD_LOOKUP_AUTO ? o->lookup_mode : lookup_mode_of_os();
@@ -253,8 +256,8 @@ static int record_header(void)
 	return tn ? -1 : 0;
 }
 
-/* One read of the merged buffer (§3.2 KDREADTR: *oldlenp in = bytes,
- * out = events). */
+/* One read of the merged buffer, at most nbufs events (§3.2 KDREADTR:
+ * *oldlenp in = bytes, out = events). */
 static long read_events(kd_buf *buf)
 {
 	size_t n = nbufs * sizeof(kd_buf);
@@ -271,12 +274,35 @@ static long read_events(kd_buf *buf)
 	return (long)n;
 }
 
+/* mach_absolute_time() stops while the Mac sleeps (macos-dtrace.md §2.3):
+ * re-anchor the wall clock when it moved by more than 1 ms. */
+static void reanchor(struct kd_decoder *d)
+{
+	int64_t off = wall_now_ns() - mono_now_ns();
+	if (off - live_info.wall_offset_ns > 1000000 || live_info.wall_offset_ns - off > 1000000)
+		kd_set_wall_offset(d, live_info.wall_offset_ns = off);
+}
+
+/* Read and decode until a read comes back short (more was waiting when
+ * it was full). -1 on a failed read. */
+static int drain(struct kd_decoder *d, kd_buf *buf)
+{
+	long n;
+	reanchor(d);
+	do {
+		if ((n = read_events(buf)) < 0)
+			return -1;
+		for (long i = 0; i < n; i++)
+			kd_event(d, &buf[i]);
+	} while (n == (long)nbufs);
+	return 0;
+}
+
 int kd_live_loop(struct kd_decoder *d, volatile sig_atomic_t *stop, int (*tick)(void *ctx), void *ctx)
 {
 	kd_buf *buf = xmalloc(nbufs * sizeof(kd_buf));
 	pid_t parent = getppid();
 	int status = KD_EXIT_OK;
-	long n;
 	kd_thread_map(d, live_map, live_nmap);
 	if (rec_fd >= 0 && record_header() < 0) {
 		warnerr("--record");
@@ -289,12 +315,10 @@ int kd_live_loop(struct kd_decoder *d, volatile sig_atomic_t *stop, int (*tick)(
 			status = fail("KERN_KDBUFWAIT");
 			break;
 		}
-		if ((n = read_events(buf)) < 0) {
+		if (drain(d, buf) < 0) {
 			status = fail("KERN_KDREADTR");
 			break;
 		}
-		for (long i = 0; i < n; i++)
-			kd_event(d, &buf[i]);
 		if (tick(ctx) != 0) {
 			status = KD_EXIT_RUNTIME;
 			break;
@@ -305,9 +329,7 @@ int kd_live_loop(struct kd_decoder *d, volatile sig_atomic_t *stop, int (*tick)(
 	/* drain what is left, then let go of kdebug */
 	if (tracing && status == KD_EXIT_OK) {
 		kdctl(KDOP_ENABLE, 0, 4, NULL, NULL);
-		if ((n = read_events(buf)) > 0)
-			for (long i = 0; i < n; i++)
-				kd_event(d, &buf[i]);
+		drain(d, buf);
 	}
 	kd_live_stop();
 	if (rec_fd >= 0 && close(rec_fd) < 0)

@@ -84,6 +84,7 @@ struct btconv {
 		char *s;
 	} pend[BT_NPEND];
 	uint64_t seq;
+	int npend;
 };
 void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st);
 void bt_free(struct btconv *b);

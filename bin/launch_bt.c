@@ -152,6 +152,8 @@ void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st)
 
 void bt_free(struct btconv *b)
 {
+	b->st->orphan_strings += (uint64_t)b->npend;   /* never got their record */
+	b->npend = 0;
 	for (int i = 0; i < BT_NPEND; i++)
 		free(b->pend[i].s);
 }
@@ -161,7 +163,7 @@ void bt_free(struct btconv *b)
  * when all slots are taken, the oldest string is given up. */
 static void stash(struct btconv *b, const struct jval *v, int nv)
 {
-	struct btpend *slot = NULL;
+	struct btpend *slot = NULL, *spare = NULL, *oldest = NULL;
 	int64_t tid, idx;
 	if (nv != 3 || v[0].isstr || v[1].isstr || !v[2].isstr ||
 	    parse_s64_n(v[0].p, v[0].n, &tid) || parse_s64_n(v[1].p, v[1].n, &idx) ||
@@ -169,18 +171,22 @@ static void stash(struct btconv *b, const struct jval *v, int nv)
 		b->st->engine_bad_lines++;
 		return;
 	}
-	for (int i = 0; i < BT_NPEND; i++) {
+	for (int i = 0; i < BT_NPEND && !slot; i++) {
 		struct btpend *q = &b->pend[i];
-		if (q->idx && q->tid == (uint64_t)tid && q->idx == idx) {
-			b->st->orphan_strings++;
+		if (!q->idx)
+			spare = spare ? spare : q;
+		else if (q->tid == (uint64_t)tid && q->idx == idx)
 			slot = q;
-			break;
-		}
-		if (!slot || (slot->idx && (!q->idx || q->seq < slot->seq)))
-			slot = q;
+		else if (!oldest || q->seq < oldest->seq)
+			oldest = q;
 	}
-	if (slot->idx && !(slot->tid == (uint64_t)tid && slot->idx == idx))
+	if (slot || !spare) {
 		b->st->orphan_strings++;
+		slot = slot ? slot : oldest;
+	} else {
+		slot = spare;
+		b->npend++;
+	}
 	slot->tid = (uint64_t)tid;
 	slot->idx = (int)idx;
 	slot->seq = ++b->seq;
@@ -201,6 +207,7 @@ static void unstash(struct btconv *b, struct jval *f)
 			f[q->idx].p = q->s;
 			f[q->idx].n = q->len;
 			q->idx = 0;
+			b->npend--;
 		}
 	}
 }
@@ -209,7 +216,7 @@ static void unstash(struct btconv *b, struct jval *f)
 static void emit(struct btconv *b, const struct jval *v, int nv)
 {
 	struct jval f[BT_MAXF + 1];
-	int64_t mono, tid;
+	int64_t mono;
 	char wall[24];
 	int nf = nv + 1;
 	if (nf != b->nfields || v[F_MONO - 1].isstr ||
@@ -222,7 +229,7 @@ static void emit(struct btconv *b, const struct jval *v, int nv)
 	f[F_WALL].p = wall;
 	f[F_WALL].n = fmt_s64(wall, mono + b->wall_offset);
 	memcpy(f + F_MONO, v + F_WALL, sizeof *v * (size_t)(nv - F_WALL));
-	if (b->seq)
+	if (b->npend)
 		unstash(b, f);
 	for (int i = 0; i < nf; i++) {
 		if (f[i].isstr)

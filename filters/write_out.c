@@ -183,14 +183,17 @@ int out_ensure(struct writer *w)
 	return 0;
 }
 
-int out_flush(struct writer *w)
+/* End the frame and make the file durable up to here. A finish syncs
+ * with fsync and renames next; a periodic flush uses fdatasync and, the
+ * first time, syncs the directory, so the new name survives a crash too. */
+static int end_frame(struct writer *w, int finishing)
 {
 	struct wfile *f = &w->f;
 	if (f->fd < 0 || (f->good_off > 0 && f->rows == f->rows_good))
 		return 0;                          /* nothing new: no empty frame */
-	if (pump(w, ZSTD_e_end) < 0 || wsync_data(f->fd) < 0)
+	if (pump(w, ZSTD_e_end) < 0 || (finishing ? wsync_full : wsync_data)(f->fd) < 0)
 		return -1;
-	if (f->good_off == 0)          /* the new name too must survive a crash */
+	if (f->good_off == 0 && !finishing)
 		(void)wdir_sync(w);
 	w->st.rows_written += f->rows - f->rows_good;
 	w->st.rows_pending = 0;
@@ -201,6 +204,11 @@ int out_flush(struct writer *w)
 		resumed(w);
 	stats_tick(w->stats, 1);   /* rows_written in the stats file is durable */
 	return 0;
+}
+
+int out_flush(struct writer *w)
+{
+	return end_frame(w, 0);
 }
 
 static void close_cur(struct writer *w, int unlink_it)
@@ -239,7 +247,7 @@ int out_finish(struct writer *w)
 		close_cur(w, 1);
 		return 0;
 	}
-	if (out_flush(w) < 0 || wsync_full(f->fd) < 0) {
+	if (end_frame(w, 1) < 0) {
 		out_broken(w, errno);
 		return -1;
 	}

@@ -93,6 +93,17 @@ for kv in "rows_in 5" "rows_written 3" "rows_dropped 2" "rows_too_long 1" "blank
 done
 [ "$(wc -l <"$T/err")" = 2 ] || fail "odd input stderr: $(cat "$T/err")"
 
+# the reader of the announcements went away: the files are still made
+# (for a spool scan), said once on stderr, exit 0
+$PY -c 'import os, subprocess, sys
+r, w = os.pipe(); os.close(r)
+sys.exit(subprocess.run(sys.argv[1:], stdout=w, stdin=open(os.environ["T"] + "/in.csv"),
+                        stderr=open(os.environ["T"] + "/err", "w")).returncode)' \
+	iotrc-write -d "$T/nopipe" -p fs -r 1000 || fail "no reader: exit $?"
+grep -q '^iotrc-write: stdout: cannot announce fs_.*: Broken pipe$' "$T/err" &&
+	[ "$(wc -l <"$T/err")" = 1 ] || fail "no reader: stderr $(cat "$T/err")"
+$CHK same "$T/nopipe" "$T/in.csv" || exit 1
+
 # a second writer of the same prefix in the same DIR is refused
 mkfifo "$T/fifo"
 iotrc-write -d "$T/lk" -p fs <"$T/fifo" >/dev/null & pid=$!

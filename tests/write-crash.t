@@ -9,6 +9,7 @@ exec "$PY" "$0" "$@"
 # file, read just before the kill) must be there exactly once, in order.
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -69,6 +70,32 @@ check(s["files_recovered"] == 3 and s["rows_recovered"] == 350 and s["files_fini
       "crafted: stats %s" % s)
 check(r.stderr.count("recovered") == 3 and r.stderr.count("removed") == 2,
       "crafted: stderr %s" % r.stderr)
+
+# --- the order of a finish, seen by strace: data synced, renamed, the
+# directory synced, and only then the path printed
+d = os.path.join(T, "order")
+if shutil.which("strace"):
+    tr = os.path.join(T, "trace")
+    r = subprocess.run(["strace", "-o", tr, "-e", "trace=fsync,fdatasync,renameat,rename,write",
+                        "-s", "200", "iotrc-write", "-d", d, "-p", "fs", "-r", "100"],
+                       input=to_csv(HEADER, rows(250)), capture_output=True, text=True,
+                       env=dict(os.environ, ASAN_OPTIONS="detect_leaks=0"))  # LSan vs ptrace
+    check(r.returncode == 0, "strace run: exit %d %s" % (r.returncode, r.stderr))
+    calls = [ln.split("(", 1) for ln in open(tr).read().splitlines() if "(" in ln]
+    names = [(c, a) for c, a in calls]
+    announced = [i for i, (c, a) in enumerate(names) if c == "write" and a.startswith("1, ")]
+    check(len(announced) == 3, "strace: %d announcements" % len(announced))
+    for i in announced:
+        ren = max(j for j in range(i) if names[j][0] in ("renameat", "rename"))
+        final = names[ren][1].split('"')[-2]
+        check(final in names[i][1], "strace: %s announced after renaming %s" % (names[i][1], final))
+        dirfd = names[ren][1].split(",")[0]
+        check(("fsync", dirfd + ")") in [(c, a.split(" ")[0]) for c, a in names[ren + 1:i]],
+              "strace: no directory fsync between rename and announcement")
+        before = [c for c, a in names[max(0, ren - 3):ren]]
+        check("fsync" in before or "fdatasync" in before, "strace: rename without a sync")
+else:
+    print("strace missing: order of finish not checked")
 
 # --- SIGKILL at random moments ---------------------------------------------
 d = os.path.join(T, "killed")

@@ -1,0 +1,39 @@
+#!/bin/sh
+# engine-net.t — real end-to-end: iotrc-launch net (bpftrace) | iotrc-parse net
+# while tests/helpers/workload makes TCP connections over 127.0.0.1 and ::1
+# and a unix-socket connection; the rows of its pid must be exactly these,
+# with addresses, ports, descriptors, and times inside each call.
+. tests/engine-common.sh
+engine_require
+engine_trace net net "$T"
+$PY -c "$engine_py_common"'
+cols = ["event_type", "domain", "sock_type", "ipver", "local_addr", "remote_addr",
+        "sport", "dport", "fd", "backlog", "shutdown_how", "return_value"]
+E = ""
+c = {k: v["ret"] for k, v in enumerate(calls)}
+def tcp(fam, ver, addr, k, p, cp):
+    return [
+        ("SOCKET_CREATE", fam, "SOCK_STREAM", ver, E, E, E, E, str(c[k]), E, E, str(c[k])),
+        ("BIND", fam, E, ver, addr, E, E, E, str(c[k]), E, E, "0"),
+        ("LISTEN", E, E, E, E, E, E, E, str(c[k]), "8", E, "0"),
+        ("SOCKET_CREATE", fam, "SOCK_STREAM", ver, E, E, E, E, str(c[k + 3]), E, E, str(c[k + 3])),
+        ("CONNECT", fam, E, ver, E, addr, E, p, str(c[k + 3]), E, E, "0"),
+        ("ACCEPT", fam, E, ver, E, addr, E, cp, str(c[k + 5]), E, E, str(c[k + 5])),
+        ("SHUTDOWN", E, E, E, E, E, E, E, str(c[k + 3]), E, "SHUT_WR", "0"),
+    ]
+sock = T + "/sock"
+want = tcp("AF_INET", "4", "127.0.0.1", 0, facts["port4"], facts["cport4"]) + \
+       tcp("AF_INET6", "6", "::1", 7, facts["port6"], facts["cport6"]) + [
+    ("SOCKET_CREATE", "AF_UNIX", "SOCK_STREAM", E, E, E, E, E, str(c[14]), E, E, str(c[14])),
+    ("BIND", "AF_UNIX", E, E, sock, E, E, E, str(c[14]), E, E, "0"),
+    ("LISTEN", E, E, E, E, E, E, E, str(c[14]), "1", E, "0"),
+    ("SOCKET_CREATE", "AF_UNIX", "SOCK_STREAM", E, E, E, E, E, str(c[17]), E, E, str(c[17])),
+    ("CONNECT", "AF_UNIX", E, E, E, sock, E, E, str(c[17]), E, E, "0"),
+    ("ACCEPT", "AF_UNIX", E, E, E, E, E, E, str(c[14]), E, E, str(c[19])),
+]
+net = mine[mine.event_type != ""]
+assert all(net.tid == str(pid)) and all(net.command == "workload")
+expect(net, cols, want)
+check_times(net, [x for x in calls if x["name"] != "unlink"])
+print("ok: %d nw_conn rows of pid %d exact, mono_ns and timestamp inside each call" % (len(net), pid))
+' "$T" || fail "net rows"
