@@ -28,7 +28,7 @@ TOOLSRC   = $(wildcard $(addsuffix /iotrc*.c,$(TOOLDIRS)))
 TOOLS     = $(notdir $(TOOLSRC:.c=))
 OSFILTER  = $(filter-out %_darwin.c %_linux.c,$(1)) $(filter %_$(OS).c,$(1))
 LIBSRC    = $(call OSFILTER,$(wildcard lib/*.c))
-LIBOBJ    = $(LIBSRC:%.c=$(BUILD)/%.o)
+LIBOBJ    = $(LIBSRC:%.c=$(BUILD)/obj/%.o)
 LIBA      = $(BUILD)/libiotrc.a
 BINS      = $(TOOLS:%=$(BUILD)/bin/%)
 MANS      = $(wildcard man/*.[1-9])
@@ -39,9 +39,9 @@ toolmods  = $(call OSFILTER,$(wildcard $(dir $(1))$(subst iotrc-,,$(notdir $(bas
 
 all: $(BINS)
 
-$(BUILD)/%.o: %.c $(wildcard lib/*.h)
+$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h) $(wildcard $(addsuffix /*.h,$(TOOLDIRS)))
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) $(TOOLINC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIBOBJ)
 	@mkdir -p $(dir $@)
@@ -49,7 +49,7 @@ $(LIBA): $(LIBOBJ)
 	$(AR) rcs $@ $(LIBOBJ)
 
 define TOOL_template
-$(BUILD)/bin/$(notdir $(basename $(1))): $(patsubst %.c,$(BUILD)/%.o,$(1) $(call toolmods,$(1))) $(LIBA)
+$(BUILD)/bin/$(notdir $(basename $(1))): $(patsubst %.c,$(BUILD)/obj/%.o,$(1) $(call toolmods,$(1))) $(LIBA)
 	@mkdir -p $(BUILD)/bin
 	$$(CC) $$(CFLAGS) $$(XCFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
 endef
@@ -105,16 +105,17 @@ check:
 run: all
 	scripts/trace-fs
 
-# Compile and link every tool for macOS with zig cc (see scripts/get-zig).
-MACOS_INC = -I/usr/include -I/usr/include/x86_64-linux-gnu
+# Compile and link every tool for macOS with zig cc (see scripts/get-zig),
+# against .tbd stubs of zstd, curl and yaml (scripts/macos-stubs).
 macos-check:
 	@zig=$$(scripts/get-zig) || exit $$?; \
+	scripts/macos-stubs $(BUILD)-macos-stubs || exit 1; \
 	for arch in aarch64 x86_64; do \
 	  $(MAKE) --no-print-directory OS=darwin BUILD=$(BUILD)-macos-$$arch \
 	    CC="$$zig cc -target $$arch-macos" AR="$$zig ar" \
 	    CFLAGS="-O1" WARN="-Wall -Wextra -Werror" \
 	    CPPFLAGS="-D_DARWIN_C_SOURCE -Ilib -idirafter /usr/include -idirafter /usr/include/x86_64-linux-gnu" \
-	    LDFLAGS="-Wl,-undefined,dynamic_lookup" LDLIBS="" all || exit 1; \
+	    LDFLAGS="-L$(BUILD)-macos-stubs -Wl,-undefined,dynamic_lookup" all || exit 1; \
 	done; echo "macos-check: $(words $(TOOLS)) tools built for aarch64-macos and x86_64-macos"
 
 install: all
