@@ -363,8 +363,12 @@ int main(int argc, char **argv)
 		open_outputs(&c, ob, r.out);
 	} else {
 		open_outputs(&c, ob, r.out);    /* first: a FIFO may wait for its reader */
-		if ((status = live_config(&c, &hooks)) != 0)
+		if ((status = live_config(&c, &hooks)) != 0) {
+			for (int i = 0; i < REC_NSTREAMS; i++)
+				if (r.out[i])
+					ob_free(r.out[i]);
 			return status;
+		}
 	}
 	write_headers(&c.cfg, has_tb, r.out);
 	r.d = kd_new(&c.cfg, &hooks, r.out);

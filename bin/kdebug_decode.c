@@ -309,15 +309,16 @@ static void str32(const kd_buf *e, char *out)
 
 /* The exec'd image: the first lookup of execve, the last one before dyld
  * of posix_spawn — on the exec'ing thread or the thread that created it. */
-static size_t exec_path(struct kd_decoder *d, uint64_t tid, char *out)
+static size_t exec_path(struct kd_decoder *d, uint64_t tid, char *out, int64_t *entry)
 {
 	const struct kd_thread *t = kdtab_get(&d->threads, tid);
 	for (int hop = 0; t && hop < 2; hop++) {
 		const struct kd_sysent *ent = (t->state & T_SYSCALL) ? kd_sys(t->sysno) : NULL;
-		if (ent && (ent->shape == SH_EXEC || ent->shape == SH_SPAWN) && t->slot >= 0) {
-			const struct kd_slot *s = d->slots[t->slot];
-			int idx = ent->shape == SH_SPAWN && s->p[PS_SECOND].valid ? PS_SECOND : PS_FIRST;
-			if (!s->p[idx].valid)
+		if (ent && (ent->shape == SH_EXEC || ent->shape == SH_SPAWN)) {
+			const struct kd_slot *s = t->slot >= 0 ? d->slots[t->slot] : NULL;
+			int idx = s && ent->shape == SH_SPAWN && s->p[PS_SECOND].valid ? PS_SECOND : PS_FIRST;
+			*entry = (int64_t)t->ts_start;
+			if (!s || !s->p[idx].valid)
 				return 0;
 			return kd_join(d, t->pid, -1, s->buf[idx], s->p[idx].len, s->p[idx].flags, out);
 		}
@@ -379,7 +380,7 @@ static void on_identity(struct kd_decoder *d, const kd_buf *e)
 		kd_proc_name(d, pid, name, 32, 1);
 		kd_vrec_init(&v, "exec");
 		v.ret = 0, v.err = 0;
-		v.pathn = exec_path(d, e->arg5, d->tmp[0]);
+		v.pathn = exec_path(d, e->arg5, d->tmp[0], &v.entry);
 		v.path = d->tmp[0];
 		kd_emit_vfs(d, pid, e->arg5, e->timestamp, &v);
 		p = kd_proc_get(d, pid, 1);
@@ -416,7 +417,7 @@ static void on_exit_event(struct kd_decoder *d, const kd_buf *e)
 	if (!(KD_FUNC(e->debugid) & KD_FUNC_START) && !kd_proc_get(d, pid, 0))
 		return;                     /* the START did it */
 	kd_vrec_init(&v, "exit");
-	v.ret = v.err = KD_UNK;
+	v.entry = (int64_t)e->timestamp;      /* ret 0, err 0, entry = now: as vfs.d */
 	kd_emit_vfs(d, pid, e->arg5, e->timestamp, &v);
 	kdtab_del(&d->procs, (uint64_t)(uint32_t)pid);
 }

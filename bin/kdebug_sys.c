@@ -94,12 +94,14 @@ static void end_open(struct kd_decoder *d, const struct kd_end *x, struct kd_vre
 {
 	int64_t dirfd = -1;
 	int pflags = 0;
+	/* fd: the directory the path is relative to, AT_FDCWD for the plain
+	 * forms (as dtrace/vfs.d writes it) */
 	switch (shape) {
-	case SH_OPEN: v->flags = a_int(x, 1), v->mode = a_int(x, 2); break;
-	case SH_OPEN5: v->flags = a_int(x, 1); break;
+	case SH_OPEN: dirfd = v->fd = KD_AT_FDCWD, v->flags = a_int(x, 1), v->mode = a_int(x, 2); break;
+	case SH_OPEN5: dirfd = v->fd = KD_AT_FDCWD, v->flags = a_int(x, 1); break;
 	case SH_OPENAT: dirfd = v->fd = a_int(x, 0), v->flags = a_int(x, 2), v->mode = a_int(x, 3); break;
 	case SH_OPENAT5: dirfd = v->fd = a_int(x, 0), v->flags = a_int(x, 2); break;
-	case SH_GOPEN: v->flags = a_int(x, 3); break;
+	case SH_GOPEN: dirfd = v->fd = KD_AT_FDCWD, v->flags = a_int(x, 3); break;
 	case SH_OPENBYID: v->flags = a_int(x, 2); break;
 	}
 	if (shape != SH_OPENBYID)
@@ -141,23 +143,23 @@ static void end_dup(struct kd_decoder *d, const struct kd_end *x, struct kd_vrec
 /* Calls with one or two paths (each joined with its directory fd). */
 static void end_paths(struct kd_decoder *d, const struct kd_end *x, struct kd_vrec *v, int shape)
 {
-	int64_t d1 = -1, d2 = -1;
 	int two = 0;
+	v->fd = KD_AT_FDCWD;        /* the plain forms, as dtrace/vfs.d */
 	switch (shape) {
-	case SH_UNLINKAT: d1 = v->fd = a_int(x, 0), v->flags = a_int(x, 2); break;
-	case SH_RENAME: two = 1; break;
+	case SH_UNLINKAT: v->fd = a_int(x, 0), v->flags = a_int(x, 2); break;
+	case SH_RENAME: v->fd2 = KD_AT_FDCWD, two = 1; break;
 	case SH_RENAMEAT: case SH_LINKAT: case SH_CLONEAT:
-		d1 = v->fd = a_int(x, 0), d2 = v->fd2 = a_int(x, 2), two = 1;
+		v->fd = a_int(x, 0), v->fd2 = a_int(x, 2), two = 1;
 		break;
 	case SH_MKDIR: v->mode = a_int(x, 1); break;
-	case SH_MKDIRAT: d1 = v->fd = a_int(x, 0), v->mode = a_int(x, 2); break;
+	case SH_MKDIRAT: v->fd = a_int(x, 0), v->mode = a_int(x, 2); break;
 	case SH_MKDIR_EXT: v->mode = a_int(x, 3); break;
 	case SH_TRUNCATE: v->size = a_64(x, 1); break;
-	case SH_EXCHANGE: two = 1, v->flags = a_64(x, 2); break;
+	case SH_EXCHANGE: v->fd2 = KD_AT_FDCWD, two = 1, v->flags = a_64(x, 2); break;
 	}
-	v->path = lpath(d, x, PS_FIRST, d1, 0, &v->pathn, NULL);
+	v->path = lpath(d, x, PS_FIRST, v->fd, 0, &v->pathn, NULL);
 	if (two)
-		v->path2 = lpath(d, x, PS_SECOND, d2, 1, &v->path2n, NULL);
+		v->path2 = lpath(d, x, PS_SECOND, v->fd2, 1, &v->path2n, NULL);
 	kd_emit_vfs(d, x->pid, x->tid, x->ts, v);
 	map_vnodes(d, x, KD_UNK);
 }
@@ -165,6 +167,8 @@ static void end_paths(struct kd_decoder *d, const struct kd_end *x, struct kd_vr
 /* symlink and fclonefileat: the one lookup is the second path. */
 static void end_second(struct kd_decoder *d, const struct kd_end *x, struct kd_vrec *v, int shape)
 {
+	if (shape == SH_SYMLINK)
+		v->fd2 = KD_AT_FDCWD;
 	if (shape == SH_SYMLINKAT)
 		v->fd2 = a_int(x, 1);
 	if (shape == SH_FCLONEAT) {
@@ -178,8 +182,10 @@ static void end_second(struct kd_decoder *d, const struct kd_end *x, struct kd_v
 static void end_chdir(struct kd_decoder *d, const struct kd_end *x, struct kd_vrec *v, int shape)
 {
 	int pflags = 0;
-	if (shape == SH_CHDIR)
+	if (shape == SH_CHDIR) {
+		v->fd = KD_AT_FDCWD;
 		v->path = lpath(d, x, PS_FIRST, -1, 0, &v->pathn, &pflags);
+	}
 	else {
 		v->fd = a_int(x, 0);
 		fdpath(d, x, v->fd, 0, &v->path, &v->pathn);

@@ -30,8 +30,9 @@
  * may never come (§2.2). D cannot walk an associative array to expire
  * entries, so two things bound them: an entry is overwritten when its buf
  * header (from a fixed pool) is started again, and a done whose start is
- * older than IO_MAXAGE_NS is treated as unmatched (the requester fields
- * are left empty, never guessed) and frees the entry.
+ * older than IO_MAXAGE_NS is treated as unmatched (the requester is
+ * reported as unknown, pid 0 and no name, never guessed) and frees the
+ * entry.
  */
 
 #pragma D option quiet
@@ -74,11 +75,15 @@ io:::done
 	io_printed[arg0] = 1;
 }
 
-/* Unmatched, too old, or the path translator faulted: no requester, no path. */
+/*
+ * Unmatched, too old, or the path translator faulted: no requester, no
+ * path. pid, ppid and tid are 0, as for kernel_task: the block CSV shows
+ * pid 0 as empty either way (notes/upstream.md §2.3).
+ */
 io:::done
 /!io_printed[arg0]/
 {
-	printf("done\001\001\001\001\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001\001\001\n",
+	printf("done\0010\0010\0010\001\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001\001\001\n",
 	    walltimestamp, machtimestamp,
 	    args[1]->dev_major, args[1]->dev_minor, args[0]->b_blkno,
 	    args[0]->b_bcount, args[0]->b_resid, args[0]->b_flags,

@@ -154,7 +154,8 @@ static void parse_opts(struct wcfg *c, int argc, char **argv)
 	c->level = 3;
 	c->compress = 1;
 	c->max_row = 1 << 20;
-	while ((ch = getopt_long(argc, argv, "d:p:r:a:s:l:T:f:nh", longopts, NULL)) != -1) {
+	opterr = 0;                           /* our own one-line messages */
+	while ((ch = getopt_long(argc, argv, ":d:p:r:a:s:l:T:f:nh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': c->dir = optarg; break;
 		case 'p': c->prefix = optarg; break;
@@ -169,7 +170,11 @@ static void parse_opts(struct wcfg *c, int argc, char **argv)
 		case OPT_MAXROW: c->max_row = (size_t)opt_size("--max-row", optarg); break;
 		case OPT_STATS: c->stats = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
-		default: (void)write_all(2, usage_text, strlen(usage_text)); exit(2);
+		case ':': usage_error(usage_text, "%s: needs an argument", argv[optind - 1]);
+		default:
+			if (optopt > 0 && optopt < 128)
+				usage_error(usage_text, "unknown option: -%c", optopt);
+			usage_error(usage_text, "unknown option: %s", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

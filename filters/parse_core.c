@@ -137,7 +137,9 @@ void parser_line(struct parser *p, const char *line, size_t n)
 		malformed(p, line, n, "wrong field count");
 		return;
 	}
-	if (rec_s64(&r, F_PID, &pid) != 1 || pid < 0 || pid > UINT32_MAX) {
+	if (rec_s64(&r, F_PID, &pid) == 0)
+		pid = 0;                        /* unknown, e.g. an io issuer not seen */
+	else if (rec_s64(&r, F_PID, &pid) != 1 || pid < 0 || pid > UINT32_MAX) {
 		malformed(p, line, n, "bad pid");
 		return;
 	}

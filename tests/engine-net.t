@@ -29,7 +29,7 @@ want = tcp("AF_INET", "4", "127.0.0.1", 0, facts["port4"], facts["cport4"]) + \
     ("LISTEN", E, E, E, E, E, E, E, str(c[14]), "1", E, "0"),
     ("SOCKET_CREATE", "AF_UNIX", "SOCK_STREAM", E, E, E, E, E, str(c[17]), E, E, str(c[17])),
     ("CONNECT", "AF_UNIX", E, E, E, sock, E, E, str(c[17]), E, E, "0"),
-    ("ACCEPT", "AF_UNIX", E, E, E, E, E, E, str(c[14]), E, E, str(c[19])),
+    ("ACCEPT", E, E, E, E, E, E, E, str(c[19]), E, E, str(c[19])),   # accept(l, NULL, NULL)
 ]
 net = mine[mine.event_type != ""]
 assert all(net.tid == str(pid)) and all(net.command == "workload")
