@@ -107,7 +107,7 @@ static int h_sock(void *c, int32_t pid, int32_t fd, int local, struct kd_sockadd
 {
 	(void)c;
 	memset(o, 0, sizeof *o);
-	if ((pid + fd) % 3 == 0)
+	if (((int64_t)pid + fd) % 3 == 0)
 		return -1;
 	o->family = fd % 2 ? 2 : 1, o->type = 1, o->port = local ? 80 : 50000;
 	if (o->family == 2)
@@ -124,7 +124,7 @@ static long h_path(void *c, int32_t pid, char *out, size_t cap)
 static long h_fd(void *c, int32_t pid, int32_t fd, char *out, size_t cap)
 {
 	(void)c;
-	return (pid + fd) % 2 ? -1 : snprintf(out, cap, "/fd/%d/%d", pid, fd);
+	return ((int64_t)pid + fd) % 2 ? -1 : snprintf(out, cap, "/fd/%d/%d", pid, fd);
 }
 static int h_proc(void *c, int32_t pid, int32_t *ppid, char *name, size_t cap)
 {
