@@ -280,6 +280,7 @@ int main(int argc, char **argv)
 	stats_tick(&stats, 1);
 	wsys_input(0);
 	rdr_init(&r, 0, w.cfg.max_row);
+	r.keep_cr = 1;          /* a CR inside a quoted field is data */
 	rows_init(&rows);
 	status = run(&w, &r, &rows);
 	w.st.bytes_in = r.bytes;

@@ -113,6 +113,12 @@ static void append(struct writer *w, struct wrows *r, const char *p, size_t n, i
  * quotes are still open (r->inq). */
 void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n)
 {
+	int q = r->inq;
+	/* The reader keeps CRs (keep_cr): one that ends a row is a CRLF line
+	 * end and goes; one inside an open quoted field is data and stays. */
+	csv_line_ends_row(line, n, &q);
+	if (!q && n && line[n - 1] == '\r')
+		n--;
 	if (!r->inq) {
 		if (csv_line_ends_row(line, n, &r->inq)) {
 			if (n > w->cfg.max_row)        /* the reader's floor is 4 KiB */

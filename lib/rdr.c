@@ -37,7 +37,7 @@ static int take_line(struct rdr *r, char **line, size_t *len)
 				r->skipping = 0;
 				continue;
 			}
-			if (n && p[n - 1] == '\r')
+			if (n && p[n - 1] == '\r' && !r->keep_cr)
 				n--;
 			*line = p, *len = n;
 			r->lines++;
@@ -55,7 +55,7 @@ static int take_line(struct rdr *r, char **line, size_t *len)
 		}
 		if (r->eof && avail) {
 			r->start = r->end;
-			if (p[avail - 1] == '\r')
+			if (p[avail - 1] == '\r' && !r->keep_cr)
 				avail--;
 			*line = p, *len = avail;
 			r->lines++;

@@ -14,6 +14,7 @@ struct rdr {
 	char *buf;
 	size_t cap, start, end;
 	int eof, skipping;
+	int keep_cr;     /* CSV readers: a CR may be data inside a quoted field */
 	uint64_t lines, too_long, bytes;
 	int err;  /* errno of a read failure */
 };

@@ -49,7 +49,7 @@ int stats_tick(struct stats *s, int force)
 	if (!force && s->last_ns != INT64_MIN && now - s->last_ns < 1000)
 		return 0;
 	s->last_ns = now;
-	for (int i = 0; i < s->n; i++)
+	for (int i = 0; i < s->n && n < sizeof buf; i++)
 		n += (size_t)snprintf(buf + n, sizeof buf - n, "%s %llu\n", s->key[i],
 		                      (unsigned long long)*s->val[i]);
 	for (int i = 0; i < s->ns && n < sizeof buf; i++) {
