@@ -92,7 +92,7 @@ static const struct vfs_op *op_lookup(const char *s, size_t n)
 struct vrec {
 	uint32_t pid, ppid;
 	int64_t ret, err, entry, fd, fd2, size, offset, flags, mode;
-	int has_size, has_entry, failed;
+	int has_size, has_entry, has_flags, failed;
 };
 
 /* Look up what (pid, fd) names: our table, then the parent's (inherited
@@ -201,6 +201,7 @@ static int pull(const struct rec *r, struct vrec *v)
 		bad = 1;
 	v->offset = fs64(r, FV_OFFSET, -1, &bad);
 	v->flags = fs64(r, FV_FLAGS, 0, &bad);
+	v->has_flags = r->n[FV_FLAGS] > 0;
 	v->mode = fs64(r, FV_MODE, 0, &bad);
 	v->failed = v->ret < 0 || v->err != 0;
 	return bad ? -1 : 0;
@@ -310,7 +311,7 @@ static void put_tail(struct parser *p, const struct rec *r, const struct vrec *v
 	char b[256];
 	int rw = is_rw(k);
 	int64_t dur = v->has_entry && mono != INT64_MIN ? mono - mono_to_ns(p, v->entry) : 0;
-	if (k == K_OPEN)                                        /* flags */
+	if (k == K_OPEN && v->has_flags)                        /* flags */
 		csv_raw(&p->out, b, dec_oflags(p->os, v->flags, b));
 	else
 		csv_empty(&p->out);

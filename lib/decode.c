@@ -261,7 +261,11 @@ size_t dec_bflags(int64_t flags, char *out)
 	static const struct flagname t[] = {
 		{ 0x2, "B_ASYNC" }, { 0x4, "B_NOCACHE" }, { 0x8, "B_DELWRI" }, { 0x10, "B_LOCKED" },
 		{ 0x20, "B_PHYS" }, { 0x40, "B_CLUSTER" }, { 0x80, "B_PAGEIO" }, { 0x100, "B_META" },
-		{ 0x200, "B_RAW" }, { 0x400, "B_FUA" }, { 0x800, "B_PASSIVE" }, { 0, NULL },
+		{ 0x200, "B_RAW" }, { 0x400, "B_FUA" }, { 0x800, "B_PASSIVE" },
+		/* not in io.d's inlines; xnu bsd/sys/buf.h (kdebug's DKIO_THROTTLE
+		 * arrives as B_THROTTLED_IO) */
+		{ 0x1000, "B_IOSTREAMING" }, { 0x2000, "B_THROTTLED_IO" },
+		{ 0x4000, "B_ENCRYPTED_IO" }, { 0x8000, "B_STATICCONTENT" }, { 0, NULL },
 	};
 	int64_t v = flags & ~(int64_t)1;
 	if (v == 0)

@@ -17,7 +17,7 @@ expect() { # stream key value
 	v=$(awk -v k="$2" '$1 == k { print $2 }' "$T/$1.stats")
 	[ "$v" = "$3" ] || { echo "$1: stats $2 = '$v', want $3"; fail=1; }
 }
-expect vfs records_read 55; expect vfs rows_written 47; expect vfs excluded 2
+expect vfs records_read 56; expect vfs rows_written 48; expect vfs excluded 2
 expect vfs filtered 2; expect vfs unknown_op 1; expect vfs malformed 0
 expect io rows_written 9; expect net rows_written 17; expect net unknown_op 1
 # --exclude-pid drops a process's records and counts them

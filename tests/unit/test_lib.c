@@ -178,6 +178,8 @@ static void test_decode(void)
 	dec_mmap_flags(OS_DARWIN, 0, b); CHECK_STR(b, "NO_MAP");
 	dec_bflags(0x183, b); CHECK_STR(b, "B_ASYNC|B_PAGEIO|B_META");
 	dec_bflags(1, b); CHECK_STR(b, "");
+	dec_bflags(0x2003, b); CHECK_STR(b, "B_ASYNC|B_THROTTLED_IO");
+	dec_bflags(0x10002, b); CHECK_STR(b, "B_ASYNC|B(0x10000)");
 	{
 		char op[32], fl[256];
 		dec_rwbs("WSM", 3, op, fl); CHECK_STR(op, "write"); CHECK_STR(fl, "sync|meta");
