@@ -56,11 +56,8 @@ static const char *default_keyfile(void)
 
 static void parse_timebase(const char *s, struct parser_opts *o)
 {
-	unsigned long n, d;
-	char c;
-	if (sscanf(s, "%lu/%lu%c", &n, &d, &c) != 2 || !n || !d || n > UINT32_MAX || d > UINT32_MAX)
+	if (rec_parse_timebase(s, strlen(s), &o->tb_numer, &o->tb_denom) < 0)
 		usage_error(usage, "bad --timebase: %s (want NUMER/DENOM, e.g. 125/3)", s);
-	o->tb_numer = (uint32_t)n, o->tb_denom = (uint32_t)d;
 }
 
 static void parse_args(int argc, char **argv, struct cli *c)
@@ -193,8 +190,10 @@ int main(int argc, char **argv)
 			parser_line(&p, line, n);
 		else if (k == RDR_EOF)
 			break;
-		else if (k == RDR_ERR)
+		else if (k == RDR_ERR) {
+			ob_flush(&p.out);              /* the rows parsed so far */
 			die(1, "stdin: %s", strerror(r.err));
+		}
 		else if (r.start == r.end)        /* idle: push out what we have */
 			ob_flush(&p.out);
 		if (c.stats && (k != RDR_LINE || (p.st.records & 4095) == 0)) {

@@ -30,6 +30,7 @@ struct parser {
 	struct obuf out;
 	struct wallfmt wf;
 	struct fdmap *fds, *cwds, *cmds;
+	struct fdmap *kids;          /* pids seen forking: they inherit fds */
 	int anon, lookups, verbose;
 	long *exclude;
 	size_t nexclude;

@@ -18,7 +18,7 @@ void parser_init(struct parser *p, const struct parser_opts *o)
 	rec_header_init(&p->hdr);
 	p->hdr.stream = o->stream;
 	p->os = o->os >= 0 ? o->os : OS_HOST;
-	p->live = o->lookups;
+	p->live = o->lookups && (o->os < 0 || o->os == OS_HOST);  /* --os other: not from here */
 	p->lookups = o->lookups;
 	p->anon = o->anon;
 	p->verbose = o->verbose;
@@ -36,6 +36,7 @@ void parser_init(struct parser *p, const struct parser_opts *o)
 	p->fds = fdmap_new(o->fd_cap);
 	p->cwds = fdmap_new(o->fd_cap / 16 + 1024);
 	p->cmds = fdmap_new(o->cmd_cap);
+	p->kids = fdmap_new(o->fd_cap / 16 + 1024);
 	p->request_id = 0;
 }
 
@@ -45,6 +46,7 @@ void parser_free(struct parser *p)
 	fdmap_free(p->fds);
 	fdmap_free(p->cwds);
 	fdmap_free(p->cmds);
+	fdmap_free(p->kids);
 }
 
 void parser_header_row(struct parser *p)
@@ -54,16 +56,22 @@ void parser_header_row(struct parser *p)
 	ob_putc(&p->out, '\n');
 }
 
-void malformed(struct parser *p, const char *line, size_t n, const char *why)
+/* Quote one of the first few skipped lines on stderr (-v). */
+static void quote_line(struct parser *p, const char *line, size_t n, const char *why)
 {
 	char esc[4 * 160 + 1];
-	p->st.malformed++;
 	if (!p->verbose || p->quoted >= 5)
 		return;
 	p->quoted++;
 	rec_escape(line, n > 160 ? 160 : n, esc);
 	warnmsg("skipped line %llu (%s): \"%s\"%s", (unsigned long long)p->st.records, why, esc,
 	        n > 160 ? "..." : "");
+}
+
+void malformed(struct parser *p, const char *line, size_t n, const char *why)
+{
+	p->st.malformed++;
+	quote_line(p, line, n, why);
 }
 
 static void apply_header(struct parser *p, const char *line, size_t n)
@@ -89,12 +97,12 @@ static void apply_header(struct parser *p, const char *line, size_t n)
 		p->tb_numer = h.tb_numer, p->tb_denom = h.tb_denom;
 	else if (h.clock == CLK_NS)
 		p->tb_numer = p->tb_denom = 1;
+	if (h.engine == ENG_FIXTURE)
+		p->live = 0;
 	if (h.has_wall_offset)
 		p->wall_offset = h.wall_offset_ns, p->has_wall_offset = 1;
 	else if (!p->live)
 		p->has_wall_offset = 0;
-	if (h.engine == ENG_FIXTURE)
-		p->live = 0;
 }
 
 int64_t mono_to_ns(const struct parser *p, int64_t v)
@@ -119,6 +127,7 @@ void parser_line(struct parser *p, const char *line, size_t n)
 {
 	struct rec r;
 	int64_t pid;
+	uint64_t unknown;
 	int ok;
 	if (n == 0)
 		return;
@@ -130,6 +139,7 @@ void parser_line(struct parser *p, const char *line, size_t n)
 	p->st.records++;
 	if (p->skipping) {
 		p->st.wrong_stream++;
+		quote_line(p, line, n, "under a header of another stream or version");
 		return;
 	}
 	if (rec_split_parse(line, n, &r, p->stream == REC_VFS ? REC_TEXT_VFS : p->stream == REC_NET ? REC_TEXT_NET :
@@ -154,11 +164,14 @@ void parser_line(struct parser *p, const char *line, size_t n)
 		p->st.excluded++;
 		return;
 	}
+	unknown = p->st.unknown_op;
 	switch (p->stream) {
 	case REC_VFS: ok = row_vfs(p, &r); break;
 	case REC_IO: ok = row_io(p, &r); break;
 	default: ok = row_net(p, &r); break;
 	}
+	if (p->st.unknown_op != unknown)
+		quote_line(p, line, n, "unknown call");
 	if (ok < 0)
 		malformed(p, line, n, "bad field");
 	else if (ok > 0)
@@ -190,9 +203,9 @@ void row_prefix_time(struct parser *p, const struct rec *r, int64_t *mono_ns)
 	char ts[32];
 	int64_t wall, mono;
 	int hw = rec_s64(r, F_WALL, &wall) == 1, hm = rec_s64(r, F_MONO, &mono) == 1;
-	*mono_ns = hm ? mono_to_ns(p, mono) : INT64_MIN;
-	if (!hw && hm && p->has_wall_offset)
-		wall = *mono_ns + p->wall_offset, hw = 1;
+	*mono_ns = hm && mono >= 0 ? mono_to_ns(p, mono) : INT64_MIN;
+	if (!hw && *mono_ns != INT64_MIN && p->has_wall_offset)
+		hw = !__builtin_add_overflow(*mono_ns, p->wall_offset, &wall);
 	if (hw)
 		csv_raw(&p->out, ts, wall_fmt(&p->wf, wall, ts));
 	else

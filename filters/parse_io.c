@@ -5,6 +5,7 @@
  * command_flags and operation_code empty). */
 #include "parse.h"
 #include "decode.h"
+#include "mono.h"
 #include "util.h"
 #include <stdio.h>
 #include <string.h>
@@ -39,7 +40,7 @@ int row_io(struct parser *p, const struct rec *r)
 {
 	char op[32], flags[256], dev[48];
 	struct iorec v;
-	int64_t mono;
+	int64_t mono, lat;
 	int darwin = p->os == OS_DARWIN;
 	size_t n;
 	if (r->n[F_OP] != 4 || memcmp(r->f[F_OP], "done", 4) != 0) {
@@ -61,8 +62,9 @@ int row_io(struct parser *p, const struct rec *r)
 	put_opt_u64(&p->out, v.has_block && v.block >= 0, (uint64_t)v.block);      /* sector */
 	put_opt_u64(&p->out, v.has_bytes && v.bytes >= v.resid && v.resid >= 0,
 	            (uint64_t)(v.bytes - v.resid));                            /* size */
-	if (v.has_start && mono != INT64_MIN && mono >= mono_to_ns(p, v.start))  /* latency_ms */
-		put_float_ms(&p->out, mono - mono_to_ns(p, v.start));
+	lat = v.has_start ? mono_span(mono, mono_to_ns(p, v.start)) : -1;
+	if (lat >= 0)                                                     /* latency_ms */
+		put_float_ms(&p->out, lat);
 	else
 		csv_empty(&p->out);
 	n = (size_t)snprintf(dev, sizeof dev, "%lld:%lld", (long long)v.major, (long long)v.minor);

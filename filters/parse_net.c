@@ -3,6 +3,7 @@
  * AF_UNIX paths, which upstream lacked (§10 #8)). */
 #include "parse.h"
 #include "decode.h"
+#include "mono.h"
 #include "util.h"
 #include <arpa/inet.h>
 #include <stdio.h>
@@ -42,18 +43,10 @@ static int pull(const struct rec *r, struct nrec *v)
 	return bad || v->port < 0 || v->port > 65535 ? -1 : 0;
 }
 
-static int hexdigit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	c = (char)(c | 0x20);
-	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-}
-
 static int hex_bytes(const char *s, size_t n, unsigned char *out)
 {
 	for (size_t i = 0; i + 1 < n; i += 2) {
-		int hi = hexdigit(s[i]), lo = hexdigit(s[i + 1]);
+		int hi = hex_digit(s[i]), lo = hex_digit(s[i + 1]);
 		if (hi < 0 || lo < 0)
 			return -1;
 		out[i / 2] = (unsigned char)(hi * 16 + lo);
@@ -76,10 +69,8 @@ static size_t addr_text(const struct parser *p, const struct rec *r, int64_t fam
 		return n < 1024 ? unesc_field(r, FN_ADDR, out) : 0;
 	if (!af || n >= 64)
 		return 0;
-	if (((af == AF_INET && n == 8) || (af == AF_INET6 && n == 32)) && strspn(s, "0123456789abcdefABCDEF") >= n) {
-		if (hex_bytes(s, n, b) < 0)
-			return 0;
-	} else {
+	/* hex bytes, else presentation text; the field is not NUL-terminated */
+	if (!(((af == AF_INET && n == 8) || (af == AF_INET6 && n == 32)) && hex_bytes(s, n, b) == 0)) {
 		char t[64];
 		memcpy(t, s, n), t[n] = 0;
 		if (inet_pton(af, t, b) != 1)
@@ -101,17 +92,47 @@ static void put_family(struct parser *p, int64_t family)
 		csv_empty(&p->out);
 }
 
-int row_net(struct parser *p, const struct rec *r)
+/* domain, sock_type, ipver, local_addr, remote_addr, sport, dport */
+static void put_endpoint(struct parser *p, const struct rec *r, enum ev ev, const struct nrec *v)
 {
-	const struct net_op *op = NULL;
-	struct nrec v;
 	char b[256], addr[1100];
-	size_t an;
-	int64_t mono;
-	int ipver, ok;
+	int sock = ev != E_LISTEN && ev != E_SHUTDOWN, peer = ev == E_CONNECT || ev == E_ACCEPT;
+	int ipver = v->family == os_af_inet(p->os) ? 4 : v->family == os_af_inet6(p->os) ? 6 : 0;
+	size_t an = ev == E_BIND || peer ? addr_text(p, r, v->family, addr) : 0;
+	if (sock)
+		put_family(p, v->family);
+	else
+		csv_empty(&p->out);
+	if (v->type && sock)
+		csv_raw(&p->out, b, dec_socktype(p->os, v->type, b));
+	else
+		csv_empty(&p->out);
+	put_opt_u64(&p->out, ipver && sock, (uint64_t)ipver);
+	if (ev == E_BIND)
+		csv_str(&p->out, addr, an), csv_empty(&p->out);
+	else if (peer)
+		csv_empty(&p->out), csv_str(&p->out, addr, an);
+	else
+		csv_empty(&p->out), csv_empty(&p->out);
+	put_opt_u64(&p->out, ev == E_BIND && v->port > 0 && ipver, (uint64_t)v->port);
+	put_opt_u64(&p->out, peer && v->port > 0 && ipver, (uint64_t)v->port);
+}
+
+static const struct net_op *net_op(const struct rec *r)
+{
 	for (size_t i = 0; i < sizeof net_ops / sizeof net_ops[0]; i++)
 		if (strlen(net_ops[i].name) == r->n[F_OP] && memcmp(net_ops[i].name, r->f[F_OP], r->n[F_OP]) == 0)
-			op = &net_ops[i];
+			return &net_ops[i];
+	return NULL;
+}
+
+int row_net(struct parser *p, const struct rec *r)
+{
+	const struct net_op *op = net_op(r);
+	struct nrec v;
+	char b[256];
+	int64_t mono, lat;
+	int ok;
 	if (!op) {
 		p->st.unknown_op++;
 		return 0;
@@ -121,36 +142,12 @@ int row_net(struct parser *p, const struct rec *r)
 	ok = v.ret >= 0 && v.err == 0;
 	if (op->ev == E_ACCEPT && !ok)
 		v.family = 0;                 /* no peer */
-	ipver = v.family == os_af_inet(p->os) ? 4 : v.family == os_af_inet6(p->os) ? 6 : 0;
-	an = (op->ev == E_BIND || op->ev == E_CONNECT || op->ev == E_ACCEPT) ? addr_text(p, r, v.family, addr) : 0;
 	row_prefix_time(p, r, &mono);
 	csv_cstr(&p->out, ev_name[op->ev]);
 	csv_u64(&p->out, (uint64_t)v.pid);
 	put_opt_u64(&p->out, v.tid > 0, (uint64_t)v.tid);
 	put_str_field(p, r, F_EXEC);
-	if (op->ev == E_LISTEN || op->ev == E_SHUTDOWN)
-		csv_empty(&p->out);
-	else
-		put_family(p, v.family);
-	if (v.type && op->ev != E_LISTEN && op->ev != E_SHUTDOWN)  /* sock_type */
-		csv_raw(&p->out, b, dec_socktype(p->os, v.type, b));
-	else
-		csv_empty(&p->out);
-	if (ipver && op->ev != E_LISTEN && op->ev != E_SHUTDOWN)
-		csv_u64(&p->out, (uint64_t)ipver);
-	else
-		csv_empty(&p->out);
-	if (op->ev == E_BIND)                                       /* local_addr */
-		csv_str(&p->out, addr, an);
-	else
-		csv_empty(&p->out);
-	if (op->ev == E_CONNECT || op->ev == E_ACCEPT)              /* remote_addr */
-		csv_str(&p->out, addr, an);
-	else
-		csv_empty(&p->out);
-	put_opt_u64(&p->out, op->ev == E_BIND && v.port > 0 && ipver, (uint64_t)v.port);   /* sport */
-	put_opt_u64(&p->out, (op->ev == E_CONNECT || op->ev == E_ACCEPT) && v.port > 0 && ipver,
-	            (uint64_t)v.port);                                                  /* dport */
+	put_endpoint(p, r, op->ev, &v);
 	if (op->ev == E_SOCKET || op->ev == E_ACCEPT)               /* fd: the new one */
 		put_opt_u64(&p->out, v.ret >= 0 && ok, (uint64_t)v.ret);
 	else
@@ -160,11 +157,9 @@ int row_net(struct parser *p, const struct rec *r)
 		csv_raw(&p->out, b, dec_shuthow(v.arg, b));
 	else
 		csv_empty(&p->out);
-	if ((op->ev == E_CONNECT || op->ev == E_ACCEPT) && v.entry > 0 && mono != INT64_MIN &&
-	    mono > mono_to_ns(p, v.entry))                          /* latency_ns */
-		csv_u64(&p->out, (uint64_t)(mono - mono_to_ns(p, v.entry)));
-	else
-		csv_empty(&p->out);
+	lat = v.entry > 0 ? mono_span(mono, mono_to_ns(p, v.entry)) : -1;
+	put_opt_u64(&p->out, (op->ev == E_CONNECT || op->ev == E_ACCEPT) && lat > 0,
+	            (uint64_t)lat);                                 /* latency_ns */
 	csv_s64(&p->out, v.ret);                                    /* return_value */
 	put_opt_u64(&p->out, mono != INT64_MIN, (uint64_t)mono);
 	csv_end(&p->out);

@@ -5,6 +5,7 @@
 #include "parse.h"
 #include "anon.h"
 #include "decode.h"
+#include "mono.h"
 #include "proc.h"
 #include "util.h"
 #include <stdio.h>
@@ -108,7 +109,8 @@ static const char *fd_name(struct parser *p, uint32_t pid, uint32_t ppid, int64_
 	s = fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
 	if (s)
 		return *n ? s : NULL;          /* "" = looked up before, unknown */
-	if (ppid && fdmap_copy(p->fds, fdmap_key(ppid, (int32_t)fd), fdmap_key(pid, (int32_t)fd)))
+	if (ppid && fdmap_get(p->kids, pid, NULL, NULL) &&     /* forked in the trace */
+	    fdmap_copy(p->fds, fdmap_key(ppid, (int32_t)fd), fdmap_key(pid, (int32_t)fd)))
 		return fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
 	p->st.fd_misses++;
 	if (!p->live || !p->lookups)
@@ -223,17 +225,22 @@ static int track(struct parser *p, const struct vrec *v, enum kind k, const char
 		if (v->fd >= 0 && v->fd <= INT32_MAX)
 			fdmap_del(p->fds, fdmap_key(v->pid, (int32_t)v->fd));
 		return 0;
-	case K_DUP:
-		if (!v->failed && v->ret >= 0 && v->ret <= INT32_MAX && v->ret != v->fd &&
-		    fd_name(p, v->pid, v->ppid, v->fd, &n))
-			fdmap_copy(p->fds, fdmap_key(v->pid, (int32_t)v->fd), fdmap_key(v->pid, (int32_t)v->ret));
+	case K_DUP:          /* the target names what the source names, or nothing known */
+		if (v->failed || v->ret < 0 || v->ret > INT32_MAX || v->ret == v->fd)
+			return 0;
+		if (!fd_name(p, v->pid, v->ppid, v->fd, &n) ||
+		    !fdmap_copy(p->fds, fdmap_key(v->pid, (int32_t)v->fd), fdmap_key(v->pid, (int32_t)v->ret)))
+			fdmap_del(p->fds, fdmap_key(v->pid, (int32_t)v->ret));
 		return 0;
 	case K_CHDIR:
 		if (!v->failed && pn && path[0] == '/')
 			fdmap_put(p->cwds, v->pid, path, pn, 0);
 		return 0;
 	case K_FORK:
-		if (v->ret > 0 && v->ret <= UINT32_MAX && (s = fdmap_get(p->cwds, v->pid, &n, NULL)))
+		if (v->ret <= 0 || v->ret > UINT32_MAX)
+			return 1;
+		fdmap_put(p->kids, (uint64_t)v->ret, "", 0, 0);
+		if ((s = fdmap_get(p->cwds, v->pid, &n, NULL)))
 			fdmap_copy(p->cwds, v->pid, (uint64_t)v->ret);
 		return 1;
 	case K_EXEC:
@@ -242,6 +249,7 @@ static int track(struct parser *p, const struct vrec *v, enum kind k, const char
 	case K_EXIT:
 		fdmap_del(p->cmds, v->pid);
 		fdmap_del(p->cwds, v->pid);
+		fdmap_del(p->kids, v->pid);
 		return 1;
 	default:
 		return 0;
@@ -310,7 +318,7 @@ static void put_tail(struct parser *p, const struct rec *r, const struct vrec *v
 {
 	char b[256];
 	int rw = is_rw(k);
-	int64_t dur = v->has_entry && mono != INT64_MIN ? mono - mono_to_ns(p, v->entry) : 0;
+	int64_t dur = v->has_entry ? mono_span(mono, mono_to_ns(p, v->entry)) : -1;
 	if (k == K_OPEN && v->has_flags)                        /* flags */
 		csv_raw(&p->out, b, dec_oflags(p->os, v->flags, b));
 	else

@@ -33,13 +33,20 @@ const struct flagname dec_oflag_tab[2][32] = {
 		{ 0x400000, "O_DSYNC" }, { 0x1000000, "O_CLOEXEC" },
 		{ 0x20000000, "O_NOFOLLOW_ANY" }, { 0, NULL },
 	},
+	/* Linux: the generic values (x86_64, ...); aarch64 moves four of them
+	 * (asm/fcntl.h). O_SYNC is __O_SYNC|O_DSYNC and is named alone. */
 	[OS_LINUX] = {
 		{ 0100, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" },
 		{ 01000, "O_TRUNC" }, { 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" },
-		{ 010000, "O_DSYNC" }, { 020000, "O_ASYNC" }, { 040000, "O_DIRECT" },
-		{ 0100000, "O_LARGEFILE" }, { 0200000, "O_DIRECTORY" },
-		{ 0400000, "O_NOFOLLOW" }, { 01000000, "O_NOATIME" },
-		{ 02000000, "O_CLOEXEC" }, { 04000000, "O_SYNC" }, { 010000000, "O_PATH" },
+		{ 04010000, "O_SYNC" }, { 010000, "O_DSYNC" }, { 020000, "O_ASYNC" },
+#ifdef __aarch64__
+		{ 040000, "O_DIRECTORY" }, { 0100000, "O_NOFOLLOW" }, { 0200000, "O_DIRECT" },
+		{ 0400000, "O_LARGEFILE" },
+#else
+		{ 040000, "O_DIRECT" }, { 0100000, "O_LARGEFILE" }, { 0200000, "O_DIRECTORY" },
+		{ 0400000, "O_NOFOLLOW" },
+#endif
+		{ 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" }, { 010000000, "O_PATH" },
 		{ 020000000, "O_TMPFILE" }, { 0, NULL },
 	},
 };
@@ -47,8 +54,9 @@ const struct flagname dec_oflag_tab[2][32] = {
 static size_t join_flags(const struct flagname *t, uint64_t v, char *out, size_t n)
 {
 	for (; t->name; t++) {
-		if (!(v & t->bit))
+		if ((v & t->bit) != t->bit)
 			continue;
+		v &= ~t->bit;
 		n += (size_t)snprintf(out + n, 256 - n, "%s%s", n ? "|" : "", t->name);
 		if (n >= 255)
 			return 255;

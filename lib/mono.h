@@ -6,11 +6,22 @@
 #include <stdint.h>
 int64_t mono_now_ns(void);
 void mono_timebase(uint32_t *numer, uint32_t *denom);
-/* ticks * numer / denom without overflow */
+/* ticks * numer / denom without overflow; INT64_MIN if it does not fit */
 static inline int64_t mono_ticks_to_ns(int64_t t, uint32_t numer, uint32_t denom)
 {
+	__int128 v;
 	if (numer == denom || denom == 0)
 		return t;
-	return (int64_t)((__int128)t * numer / denom);
+	v = (__int128)t * numer / denom;
+	return v > INT64_MAX || v < -INT64_MAX ? INT64_MIN : (int64_t)v;
+}
+/* end - start in ns; -1 if either is unknown (INT64_MIN), the span is
+ * negative, or it does not fit */
+static inline int64_t mono_span(int64_t end, int64_t start)
+{
+	int64_t d;
+	if (end == INT64_MIN || start == INT64_MIN || __builtin_sub_overflow(end, start, &d) || d < 0)
+		return -1;
+	return d;
 }
 #endif

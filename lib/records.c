@@ -56,7 +56,7 @@ static int is_word(const char *w, size_t n, const char *key, const char **val, s
 	return 1;
 }
 
-static int parse_timebase(const char *v, size_t n, uint32_t *num, uint32_t *den)
+int rec_parse_timebase(const char *v, size_t n, uint32_t *num, uint32_t *den)
 {
 	const char *slash = memchr(v, '/', n);
 	uint64_t a, b;
@@ -91,7 +91,7 @@ static int header_word(struct rec_header *h, const char *w, size_t n)
 		return 0;
 	}
 	if (is_word(w, n, "timebase", &v, &vn))
-		return parse_timebase(v, vn, &h->tb_numer, &h->tb_denom);
+		return rec_parse_timebase(v, vn, &h->tb_numer, &h->tb_denom);
 	if (is_word(w, n, "wall_offset_ns", &v, &vn)) {
 		if (parse_s64_n(v, vn, &s) < 0)
 			return -1;
@@ -218,7 +218,7 @@ int rec_split_parse(const char *line, size_t len, struct rec *r, uint32_t textma
 				v = v * 10 + d, digits++;
 			}
 			if (!ok || (digits == 0 && i > start)) {   /* junk, or 19+ digits: the slow path */
-				int64_t sv;
+				int64_t sv = 0;
 				ok = parse_s64_n(line + start, i - start, &sv) == 0;
 				r->v[nf] = sv;
 				r->st[nf] = ok ? 1 : -1;
@@ -277,16 +277,6 @@ int rec_u64(const struct rec *r, int i, uint64_t *v)
 	return -1;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 static int simple_esc(char c)
 {
@@ -324,8 +314,8 @@ size_t rec_unescape(const char *s, size_t n, char *out)
 				while (used < 3 && i + 1 + used < n && s[i + 1 + used] >= '0' && s[i + 1 + used] <= '7')
 					c = c * 8 + (s[i + 1 + used++] - '0');
 				c &= 0xff;
-			} else if (e == 'x' && i + 3 < n && hexval(s[i + 2]) >= 0 && hexval(s[i + 3]) >= 0) {
-				c = hexval(s[i + 2]) * 16 + hexval(s[i + 3]);
+			} else if (e == 'x' && i + 3 < n && hex_digit(s[i + 2]) >= 0 && hex_digit(s[i + 3]) >= 0) {
+				c = hex_digit(s[i + 2]) * 16 + hex_digit(s[i + 3]);
 				used = 3;
 			} else if ((c = simple_esc(e)) >= 0)
 				used = 1;

@@ -46,6 +46,8 @@ struct rec_header {
 	long pid;
 };
 void rec_header_init(struct rec_header *h);
+/* "NUMER/DENOM", both 1..UINT32_MAX; 0 ok, -1 bad. */
+int rec_parse_timebase(const char *v, size_t n, uint32_t *num, uint32_t *den);
 int rec_is_header(const char *line, size_t n);
 /* 0 ok; -1 malformed (h untouched). Unknown keys are ignored. */
 int rec_parse_header(const char *line, size_t n, struct rec_header *h);

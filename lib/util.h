@@ -31,6 +31,14 @@ int parse_duration(const char *s, double *secs);  /* 30, 5s, 20m, 2h */
 int write_all(int fd, const void *buf, size_t n);
 /* Current time: CLOCK_REALTIME in ns. */
 int64_t wall_now_ns(void);
+/* 0-15 for a hex digit, -1 otherwise. */
+static inline int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	c = (char)(c | 0x20);
+	return c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+}
 /* u64 -> decimal, returns length; out needs 21 bytes. */
 size_t fmt_u64(char *out, uint64_t v);
 size_t fmt_s64(char *out, int64_t v);

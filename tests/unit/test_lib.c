@@ -13,6 +13,7 @@
 #include "util.h"
 #include "wallclock.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -143,7 +144,17 @@ static void test_decode(void)
 	dec_oflags(OS_DARWIN, 3, b); CHECK_STR(b, "NO_FLAGS");
 	dec_oflags(OS_DARWIN, 0x1100602, b); CHECK_STR(b, "O_RDWR|O_CREAT|O_TRUNC|O_DIRECTORY|O_CLOEXEC");
 	dec_oflags(OS_LINUX, 01101, b); CHECK_STR(b, "O_WRONLY|O_CREAT|O_TRUNC");
+#ifndef __aarch64__
 	dec_oflags(OS_LINUX, 02000000 | 0200000, b); CHECK_STR(b, "O_RDONLY|O_DIRECTORY|O_CLOEXEC");
+#endif
+	dec_oflags(OS_LINUX, 04010001, b); CHECK_STR(b, "O_WRONLY|O_SYNC");
+	dec_oflags(OS_LINUX, 010001, b); CHECK_STR(b, "O_WRONLY|O_DSYNC");
+	{   /* the host's own flags decode to their names */
+		dec_oflags(OS_HOST, O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC, b);
+		CHECK(strstr(b, "O_DIRECTORY") && strstr(b, "O_NOFOLLOW") && strstr(b, "O_CLOEXEC") && !strstr(b, "O_DIRECT|"));
+		dec_oflags(OS_HOST, O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_EXCL, b);
+		CHECK_STR(b, OS_HOST == OS_LINUX ? "O_WRONLY|O_CREAT|O_EXCL|O_TRUNC|O_APPEND" : "O_WRONLY|O_APPEND|O_CREAT|O_TRUNC|O_EXCL");
+	}
 	dec_errno(OS_DARWIN, 2, b); CHECK_STR(b, "ENOENT");
 	dec_errno(OS_DARWIN, 35, b); CHECK_STR(b, "EAGAIN");
 	dec_errno(OS_DARWIN, 36, b); CHECK_STR(b, "EINPROGRESS");
