@@ -194,7 +194,7 @@ int main(int argc, char **argv)
 			ob_flush(&p.out);              /* the rows parsed so far */
 			die(1, "stdin: %s", strerror(r.err));
 		}
-		else if (r.start == r.end)        /* idle: push out what we have */
+		else                              /* idle: push out what we have */
 			ob_flush(&p.out);
 		if (c.stats && (k != RDR_LINE || (p.st.records & 4095) == 0)) {
 			refresh_counts(&p);

@@ -36,6 +36,10 @@ void parser_init(struct parser *p, const struct parser_opts *o)
 	p->fds = fdmap_new(o->fd_cap);
 	p->cwds = fdmap_new(o->fd_cap / 16 + 1024);
 	p->cmds = fdmap_new(o->cmd_cap);
+	/* bound bytes too: a stream of 4 KiB paths must not fill memory */
+	fdmap_set_byte_cap(p->fds, 32u << 20);
+	fdmap_set_byte_cap(p->cwds, 4u << 20);
+	fdmap_set_byte_cap(p->cmds, 8u << 20);
 	p->kids = fdmap_new(o->fd_cap / 16 + 1024);
 	p->request_id = 0;
 }

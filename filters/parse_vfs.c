@@ -124,6 +124,22 @@ static const char *fd_name(struct parser *p, uint32_t pid, uint32_t ppid, int64_
 	return fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
 }
 
+/* A process's working directory: from chdir records, else (live) asked of
+ * the process once; "" remembers that it is unknown. */
+static const char *cwd_of(struct parser *p, uint32_t pid, size_t *n)
+{
+	char buf[4096];
+	const char *s = fdmap_get(p->cwds, pid, n, NULL);
+	long k;
+	if (s || !p->live || !p->lookups)
+		return s && *n ? s : NULL;
+	k = proc_cwd((pid_t)pid, buf, sizeof buf);
+	if (k < 0)
+		k = 0;
+	fdmap_put(p->cwds, pid, buf, (size_t)k, 0);
+	return k ? fdmap_get(p->cwds, pid, n, NULL) : NULL;
+}
+
 /* Resolve a path argument against its directory descriptor (AT_FDCWD or
  * -1: the process's cwd, when known). Relative paths stay relative when
  * the directory is unknown. */
@@ -135,7 +151,7 @@ static size_t resolve(struct parser *p, const struct vrec *v, int64_t dirfd, con
 	if (n == 0 || path[0] == '/' || cap < 2)
 		goto plain;
 	if (dirfd == -1 || dirfd == os_at_fdcwd(p->os))
-		dir = fdmap_get(p->cwds, v->pid, &dn, NULL);
+		dir = cwd_of(p, v->pid, &dn);
 	else
 		dir = fd_name(p, v->pid, v->ppid, dirfd, &dn);
 	if (!dir || dn == 0 || dir[0] != '/' || dn + n + 2 > cap)

@@ -24,6 +24,7 @@ struct fdmap {
 	struct str **sv;
 	uint32_t nsv, *sfree, nsfree, *sbucket, smask, nstrings;
 	uint64_t evictions;
+	size_t bytes, byte_cap;        /* bytes of the interned strings */
 };
 
 static uint32_t keyhash(uint64_t k)
@@ -132,6 +133,7 @@ static uint32_t str_intern(struct fdmap *m, const char *s, size_t n)
 	m->sv[id] = p;
 	*b = id;
 	m->nstrings++;
+	m->bytes += n + sizeof *p;
 	return id;
 }
 
@@ -144,6 +146,7 @@ static void str_release(struct fdmap *m, uint32_t id)
 	for (b = &m->sbucket[p->hash & m->smask]; *b != id; b = &m->sv[*b]->next)
 		;
 	*b = p->next;
+	m->bytes -= p->len + sizeof *p;
 	free(p);
 	m->sv[id] = NULL;
 	m->sfree[m->nsfree++] = id;
@@ -252,8 +255,15 @@ int fdmap_put(struct fdmap *m, uint64_t key, const char *s, size_t n, uint32_t a
 	m->e[i].str = id;
 	m->e[i].aux = aux;
 	lru_front(m, i);
+	while (m->byte_cap && m->bytes > m->byte_cap && m->tail != i) {
+		remove_at(m, find(m, m->e[m->tail].key));
+		m->evictions++;
+	}
 	return 0;
 }
+
+void fdmap_set_byte_cap(struct fdmap *m, size_t bytes) { m->byte_cap = bytes; }
+size_t fdmap_bytes(const struct fdmap *m) { return m->bytes; }
 
 const char *fdmap_get(struct fdmap *m, uint64_t key, size_t *n, uint32_t *aux)
 {

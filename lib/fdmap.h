@@ -9,6 +9,10 @@
 
 struct fdmap;
 struct fdmap *fdmap_new(size_t cap);
+/* Also bound the bytes of the strings held (0: no limit): the least
+ * recently used entries go until the total fits. */
+void fdmap_set_byte_cap(struct fdmap *m, size_t bytes);
+size_t fdmap_bytes(const struct fdmap *m);
 void fdmap_free(struct fdmap *m);
 /* Insert or replace. aux is the caller's (e.g. O_CLOEXEC). 0 ok, -1 ENOMEM. */
 int fdmap_put(struct fdmap *m, uint64_t key, const char *s, size_t n, uint32_t aux);

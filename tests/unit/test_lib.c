@@ -269,6 +269,19 @@ static void test_fdmap(void)
 	CHECK(fdmap_size(m) <= 1000);
 	CHECK(fdmap_strings(m) <= fdmap_size(m));
 	fdmap_free(m);
+	/* a byte budget: long strings evict the least recently used */
+	m = fdmap_new(1000000);
+	fdmap_set_byte_cap(m, 100000);
+	for (uint32_t i = 0; i < 1000; i++) {
+		char p[4096];
+		memset(p, 'a' + i % 26, sizeof p);
+		p[0] = (char)('0' + i % 10), p[1] = (char)('0' + i / 10 % 10), p[2] = (char)('0' + i / 100);
+		fdmap_put(m, i, p, sizeof p, 0);
+	}
+	CHECK(fdmap_bytes(m) <= 100000);
+	CHECK(fdmap_size(m) >= 20 && fdmap_size(m) <= 25);
+	CHECK(fdmap_get(m, 999, NULL, NULL) != NULL && fdmap_get(m, 0, NULL, NULL) == NULL);
+	fdmap_free(m);
 }
 
 static void test_crypto(void)
