@@ -50,6 +50,7 @@ struct launch {
 	struct stats sf;
 	int out_open, err_open, downstream_gone;
 	int fail;               /* first attach-failure class seen, or 0 */
+	char fail_probe[256];   /* the probe description a "does not match" names */
 	int shown[EC_NCLASSES];
 	int64_t stop_ns, offset_ns;
 };
@@ -286,6 +287,23 @@ static void on_out_line(struct launch *l, const char *line, size_t n)
 	l->st.records++;
 }
 
+/* "... probe description P does not match any probes": keep P. */
+static void note_probe(struct launch *l, const char *line, size_t n)
+{
+	static const char key[] = "probe description ";
+	const char *p = NULL, *end;
+	for (size_t i = 0; !p && i + sizeof key - 1 <= n; i++)
+		if (!memcmp(line + i, key, sizeof key - 1))
+			p = line + i;
+	if (!p)
+		return;
+	p += sizeof key - 1;
+	end = memchr(p, ' ', n - (size_t)(p - line));
+	if (!end)
+		end = line + n;
+	snprintf(l->fail_probe, sizeof l->fail_probe, "%.*s", (int)(end - p), p);
+}
+
 /* Each line is counted by class; what needs the user's eyes is shown: lines
  * we do not know, the first of each kind of drop and fault, and everything
  * with -v. Invalid user access (restricted processes, notes §3.1) is
@@ -295,8 +313,10 @@ static void on_err_line(struct launch *l, const char *line, size_t n)
 	int c = errs_account(&l->st, line, n), show;
 	if (n == 0)
 		return;
-	if (c >= EC_FAIL_SIP && !l->fail)
+	if (c >= EC_FAIL_SIP && !l->fail) {
 		l->fail = c;
+		note_probe(l, line, n);
+	}
 	switch (c) {
 	case EC_OTHER: case EC_FAIL_ATTACH: show = 1; break;
 	case EC_DROP: case EC_DROP_AGG: case EC_DROP_DYNVAR: case EC_DROP_SPEC:
@@ -368,10 +388,15 @@ static void on_tick(struct launch *l, pid_t ppid0, int *signals_seen)
 	stats_tick(&l->sf, 0);
 }
 
+/* After the engine has exited, how long its pipes may stay open: a process
+ * it left behind (holding them) must not keep us running. */
+#define HELD_PIPE_NS 2000000000LL
+
 static void run(struct launch *l)
 {
 	pid_t ppid0 = getppid();
 	int signals_seen = 0;
+	int64_t exited_ns = 0;
 	while (l->out_open || l->err_open || !engine_reap(&l->e)) {
 		struct pollfd p[3];
 		int np = 0, io = -1, ie = -1;
@@ -391,6 +416,24 @@ static void run(struct launch *l)
 			drain(l, &l->rout, &l->out_open, 1);
 		flush_out(l);
 		on_tick(l, ppid0, &signals_seen);
+		if (engine_reap(&l->e) && (l->out_open || l->err_open)) {
+			int64_t now = mono_now_ns();
+			if (!exited_ns)
+				exited_ns = now;
+			else if (now - exited_ns > HELD_PIPE_NS) {
+				warnmsg("%s: the engine has exited but a process it left holds its"
+				        " output open; not waiting for it", l->sname);
+				if (l->out_open)
+					drain(l, &l->rout, &l->out_open, 1);
+				if (l->out_open)
+					close(l->rout.fd), l->out_open = 0;
+				if (l->err_open)
+					drain(l, &l->rerr, &l->err_open, 0);
+				if (l->err_open)
+					close(l->rerr.fd), l->err_open = 0;
+				flush_out(l);
+			}
+		}
 		if (!l->out_open && !l->err_open && !l->e.exited)
 			while (!engine_reap(&l->e))
 				usleep(20000);
@@ -456,8 +499,21 @@ static int finish(struct launch *l)
 		        " invalid user access in restricted processes)", l->sname,
 		        (unsigned long long)drops, (unsigned long long)faults,
 		        (unsigned long long)l->st.faults_user_access);
-	if (l->fail && !(WIFEXITED(st) && WEXITSTATUS(st) == 0 && l->st.records))
+	if (l->fail && !(WIFEXITED(st) && WEXITSTATUS(st) == 0 && l->st.records)) {
+		/* libdtrace appends "System Integrity Protection is on" to every
+		 * unmatched probe while SIP is on, whatever the cause (notes §5.2);
+		 * the syscall provider works with SIP on (§3.1), so for the vfs and
+		 * net streams the system call is missing on this macOS. */
+		if (l->fail == EC_FAIL_SIP && l->o.stream != REC_IO && l->o.kind == KIND_DTRACE) {
+			char why[512];
+			snprintf(why, sizeof why, "probe %s does not exist on this macOS (the syscall"
+			         " provider works with System Integrity Protection on, so SIP is not"
+			         " the cause; this script needs a newer macOS)",
+			         l->fail_probe[0] ? l->fail_probe : "description");
+			die_explained(LX_NOATTACH, l, why);
+		}
 		die_explained(code_of[l->fail], l, NULL);
+	}
 	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGTERM)
 		die(LX_RUNTIME, "%s: the engine was killed by signal %d", l->sname, WTERMSIG(st));
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)

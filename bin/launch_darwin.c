@@ -119,7 +119,10 @@ int los_can_attach(int stream, int kind, const char *engine, char *why, size_t c
 		snprintf(why, cap, "%s: %s", engine, probe[stream]);
 		return 1;
 	}
-	snprintf(why, cap, sip ? "System Integrity Protection restricts DTrace (%s does not match)"
+	/* libdtrace blames SIP for any unmatched probe while SIP is on (notes
+	 * §5.2), but only the io provider is hidden by it (§3.1). */
+	snprintf(why, cap, sip && stream == REC_IO ?
+	         "System Integrity Protection restricts DTrace (%s does not match)"
 	         : "%s does not match any probe", probe[stream]);
 	return 0;
 }

@@ -32,7 +32,7 @@
  * header (from a fixed pool) is started again, and a done whose start is
  * older than IO_MAXAGE_NS is treated as unmatched (the requester is
  * reported as unknown, pid 0 and no name, never guessed) and frees the
- * entry.
+ * entry. I/O that an excluded pid (the tracer) started is not reported.
  */
 
 #pragma D option quiet
@@ -60,10 +60,24 @@ io:::start
 	io_tid[arg0] = tid;
 	io_cpu[arg0] = cpu;
 	io_exec[arg0] = execname;
+	io_skip[arg0] = 0;
+}
+
+/*
+ * The tracer's own I/O (excluded pids): marked, so that its done is not
+ * reported as an unknown requester's; a stale entry of an earlier request
+ * on the same buf is dropped with it.
+ */
+io:::start
+/pid != 0 && (pid == $pid || pid == $1 || pid == $2 || pid == $3 || pid == $4)/
+{
+	io_skip[arg0] = 1;
+	io_ts[arg0] = 0; io_ns[arg0] = 0; io_pid[arg0] = 0; io_ppid[arg0] = 0;
+	io_tid[arg0] = 0; io_cpu[arg0] = 0; io_exec[arg0] = 0;
 }
 
 io:::done
-/io_ns[arg0] && timestamp - io_ns[arg0] <= IO_MAXAGE_NS/
+/!io_skip[arg0] && io_ns[arg0] && timestamp - io_ns[arg0] <= IO_MAXAGE_NS/
 {
 	printf("done\001%d\001%d\001%d\001%S\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%S\n",
 	    io_pid[arg0], io_ppid[arg0], io_tid[arg0], io_exec[arg0],
@@ -75,13 +89,27 @@ io:::done
 	io_printed[arg0] = 1;
 }
 
+/* The path translator faulted: the requester without the path. */
+io:::done
+/!io_skip[arg0] && !io_printed[arg0] && io_ns[arg0] &&
+ timestamp - io_ns[arg0] <= IO_MAXAGE_NS/
+{
+	printf("done\001%d\001%d\001%d\001%S\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001\n",
+	    io_pid[arg0], io_ppid[arg0], io_tid[arg0], io_exec[arg0],
+	    walltimestamp, machtimestamp,
+	    args[1]->dev_major, args[1]->dev_minor, args[0]->b_blkno,
+	    args[0]->b_bcount, args[0]->b_resid, args[0]->b_flags,
+	    args[0]->b_error, io_ts[arg0], io_cpu[arg0]);
+	io_printed[arg0] = 1;
+}
+
 /*
- * Unmatched, too old, or the path translator faulted: no requester, no
- * path. pid, ppid and tid are 0, as for kernel_task: the block CSV shows
- * pid 0 as empty either way (notes/upstream.md §2.3).
+ * Unmatched or too old: no requester, no path. pid, ppid and tid are 0,
+ * as for kernel_task: the block CSV shows pid 0 as empty either way
+ * (notes/upstream.md §2.3).
  */
 io:::done
-/!io_printed[arg0]/
+/!io_skip[arg0] && !io_printed[arg0]/
 {
 	printf("done\0010\0010\0010\001\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001\001\001\n",
 	    walltimestamp, machtimestamp,
@@ -94,5 +122,5 @@ io:::done
 {
 	io_ts[arg0] = 0; io_ns[arg0] = 0; io_pid[arg0] = 0; io_ppid[arg0] = 0;
 	io_tid[arg0] = 0; io_cpu[arg0] = 0; io_exec[arg0] = 0;
-	io_printed[arg0] = 0;
+	io_printed[arg0] = 0; io_skip[arg0] = 0;
 }

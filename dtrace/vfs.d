@@ -68,6 +68,14 @@ inline int MAP_ANON = 0x1000;		/* bsd/sys/mman.h:133 */
 inline int F_DUPFD = 0;			/* bsd/sys/fcntl.h:278 */
 inline int F_DUPFD_CLOEXEC = 67;	/* bsd/sys/fcntl.h:446 */
 
+/*
+ * A D variable takes the type of its declaration, else of its first
+ * assignment in the script; self->off is first given -1 (an int), and an
+ * off_t (arg3, arg4, mmap's arg5) stored in it afterwards would print cut
+ * to 32 bits, so offsets past 2 GiB would come out wrong. Declared 64-bit.
+ */
+self int64_t off;
+
 /* ---- read and write ---------------------------------------------------- */
 
 syscall::read:entry, syscall::read_nocancel:entry,

@@ -12,7 +12,15 @@
 #     syscall::X:return, which has no other action that could fault first
 #     (a fault ends only the clause it happens in, so the state is freed
 #     even when an earlier clause faults), and every :return clause that
-#     reads self-> state is guarded by a self-> predicate.
+#     reads self-> state is guarded by a self-> predicate;
+#  5. no 64-bit value (argN, a 64-bit cast, a timestamp) is stored in a
+#     self-> variable whose type is int: D types a variable by its
+#     declaration ("self int64_t off;") or else by the first assignment in
+#     the file, and a later wider value is cut to 32 bits when printed
+#     (an offset past 2 GiB would come out negative);
+#  6. io.d: I/O started by an excluded pid is marked at io:::start and
+#     every printing io:::done clause skips it, so the tracer's own I/O
+#     is not reported as an unknown requester.
 # Prints "FILE: problem" lines; exit 1 if any.
 use strict;
 use warnings;
@@ -54,7 +62,23 @@ for my $file (@ARGV) {
 		problem($file, "printf does not end the line: \"$fmt\"") unless $fmt =~ /\\n$/;
 	}
 	# split into clauses: header (probes, predicate) and body
-	(my $plain = $code) =~ s/^\s*(#pragma|inline)\b.*$//mg;
+	# 5: types of self-> variables: declarations, else the first assignment
+	my %decl;
+	$decl{$2} = $1 while $code =~ /^\s*self\s+([\w ]+?)\s*\**\s*(\w+)\s*;/mg;
+	my %first;
+	my $wide = qr/^(?:\(u?int64_t\)|\(uintptr_t\))|^arg\d\s*$|^(?:machtimestamp|timestamp|walltimestamp|vtimestamp)\s*$/;
+	my $narrow = qr/^\((?:int|uint|int32_t|uint32_t|short|char|uint8_t)\)|^-?\d+\s*$|^\*\((?:int|uint8_t|uint32_t) \*\)/;
+	while ($code =~ /self->(\w+)\s*=\s*([^;=][^;]*);/g) {
+		my ($v, $rhs) = ($1, $2);
+		my $t = $decl{$v} // $first{$v};
+		if (!defined $t) {
+			$first{$v} = $rhs =~ $wide ? 'int64' : $rhs =~ $narrow ? 'int' : 'other';
+			next;
+		}
+		problem($file, "self->$v is typed int (first assigned or declared so) but is given the 64-bit value $rhs; declare it \"self int64_t $v;\"")
+			if $t =~ /^(int|uint|int32_t|uint32_t|short|char|uint8_t)$/ && $rhs =~ $wide;
+	}
+	(my $plain = $code) =~ s/^\s*(#pragma|inline|self\s+\w+)\b.*$//mg;
 	my @clauses;
 	while ($plain =~ /([^{}]*?)\{([^{}]*)\}/gs) {
 		my ($head, $body) = ($1, $2);
@@ -63,6 +87,18 @@ for my $file (@ARGV) {
 		push @clauses, { probes => \@probes, pred => $pred, body => $body };
 	}
 	problem($file, "no clauses found") unless @clauses;
+	# 6: io.d skips the I/O of excluded pids at io:::done
+	if ($stream eq 'io') {
+		my $marks = grep { "@{$_->{probes}}" eq 'io:::start' && $_->{pred} =~ /\$1/ &&
+		                   $_->{body} =~ /io_skip\[arg0\]\s*=\s*1/ } @clauses;
+		problem($file, "no io:::start clause marks the I/O of excluded pids (io_skip[arg0] = 1)")
+			unless $marks;
+		for my $c (@clauses) {
+			next unless "@{$c->{probes}}" eq 'io:::done' && $c->{body} =~ /printf/;
+			problem($file, "an io:::done clause that prints does not skip excluded pids' I/O (!io_skip[arg0])")
+				unless $c->{pred} =~ /!io_skip\[arg0\]/;
+		}
+	}
 	# 1: probe names
 	for my $c (@clauses) {
 		for my $p (@{ $c->{probes} }) {

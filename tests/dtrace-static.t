@@ -24,6 +24,9 @@ seed net.d 's/"%s\\001%d/"%s\\x01%d/' '\\x escape'
 seed io.d 's/io_exec\[arg0\] = execname;/io_exec[arg0] = curpsinfo->pr_fname;/' 'curpsinfo'
 seed vfs.d 's/self->fl = 0; self->printed = 0;/self->printed = 0;/' 'self->fl (syscall::rename) is not zeroed'
 seed net.d 's/%d\\001%d\\001%d\\0010\\0010\\0010\\001%d\\001%02x/%d\\001%d\\0010\\0010\\0010\\001%d\\001%02x/' 'printf with 16 fields'
+seed vfs.d '/^self int64_t off;$/d' 'self->off is typed int'
+seed io.d 's/^\tio_skip\[arg0\] = 1;$//' 'marks the I/O of excluded pids'
+seed io.d 's/^\/!io_skip\[arg0\] && !io_printed\[arg0\]\/$/\/!io_printed[arg0]\//' 'does not skip excluded pids'
 echo "ok: seeded mistakes are reported"
 
 "$SHARED/tools/dlint/dlint" dtrace/*.d >"$T/dlint" 2>&1
