@@ -476,6 +476,9 @@ static void setup_stats(struct launch *l)
 	stats_init(&l->sf, l->o.stats);
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
 		stats_add(&l->sf, keys[i].key, (const uint64_t *)((char *)&l->st + keys[i].off));
+	/* over-long engine lines, skipped whole by the readers: counted */
+	stats_add(&l->sf, "too_long_records", &l->rout.too_long);
+	stats_add(&l->sf, "too_long_messages", &l->rerr.too_long);
 }
 
 /* The exit status: an attach failure the engine reported wins; then the
