@@ -269,25 +269,37 @@ static int replay(struct run *r, struct kd_replay *rp)
 		warnerr("%s", r->cli->replay);
 		return KD_EXIT_RUNTIME;
 	}
-	if (rp->junk)
+	if (rp->junk && !rp->stopped)
 		warnmsg("%s: %llu trailing bytes are not a whole 64-byte record", r->cli->replay,
 		        (unsigned long long)rp->junk);
 	return KD_EXIT_OK;
 }
 
+/* Every signal whose default action ends the process is caught: live
+ * tracing must be switched off on every exit path (notes §3.10 step 6).
+ * Termination requests stop cleanly; core-dumping ones clean up and then
+ * take their default action; SIGXFSZ (an output over `ulimit -f`) is
+ * ignored, so the write fails with EFBIG and is reported as an output
+ * error. Only SIGKILL and SIGSTOP cannot be caught. */
 static void signals(void)
 {
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP };
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGUSR1, SIGUSR2, SIGVTALRM, SIGPROF };
+	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGABRT, SIGTRAP, SIGQUIT, SIGSYS,
+	                             SIGXCPU,
+#ifdef SIGEMT
+	                             SIGEMT,
+#endif
+	};
 	struct sigaction sa;
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
+	sa.sa_handler = on_stop;            /* no SA_RESTART: a blocked read returns */
+	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
+		sigaction(stops[i], &sa, NULL);
 	sa.sa_handler = on_alarm;
 	sigaction(SIGALRM, &sa, NULL);
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);      /* EPIPE is an output error, handled */
+	sigaction(SIGXFSZ, &sa, NULL);      /* EFBIG likewise */
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
@@ -354,6 +366,7 @@ int main(int argc, char **argv)
 	r.cli = &c;
 	signals();
 	if (c.replay) {
+		kd_replay_stop_flag(&stop);     /* a signal ends a wait on a silent pipe */
 		fd = strcmp(c.replay, "-") == 0 ? 0 : open(c.replay, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			dieerr(KD_EXIT_RUNTIME, "%s", c.replay);

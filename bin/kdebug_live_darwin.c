@@ -5,6 +5,7 @@
  * §3.10. Tracing must never be left running: every exit path, atexit()
  * and the fatal-signal handlers call kd_live_stop(). */
 #include "kdebug_live.h"
+#include "kdebug_replay.h"
 #include "mono.h"
 #include "proc.h"
 #include "util.h"
@@ -230,30 +231,21 @@ int kd_live_start(const struct kd_live_opts *o, struct kd_live_info *info)
 }
 
 /* --record: a RAW_VERSION1 file like the kernel's, with our tag in the
- * padding before the first event so replay knows the timebase. */
+ * padding before the first event so replay knows the timebase
+ * (kd_raw_head, shared with the reader's tests). */
 static int record_header(void)
 {
-	unsigned char h[24] = { 0 };
 	char tag[256];
-	size_t off = 24 + live_nmap * sizeof(kd_threadmap), pad;
-	int tn;
-	char *zeros;
-	kd_put32(h, KD_RAW_VERSION1);
-	kd_put32(h + 4, (uint32_t)live_nmap);
-	kd_put64(h + 8, (uint64_t)(wall_now_ns() / 1000000000));
-	tn = snprintf(tag, sizeof tag, "%stimebase=%u/%u wall_offset_ns=%lld lookup=%s\n", KD_TAG,
-	              live_info.tb_numer, live_info.tb_denom, (long long)live_info.wall_offset_ns,
-	              live_info.lookup_mode == KD_LOOKUP_FULL ? "full" : "tail");
-	pad = (KD_RAW_ALIGN - off % KD_RAW_ALIGN) % KD_RAW_ALIGN;
-	if (pad < (size_t)tn + 1)
-		pad += KD_RAW_ALIGN;
-	zeros = xcalloc(1, pad);
-	memcpy(zeros, tag, (size_t)tn);
-	tn = write_all(rec_fd, h, sizeof h) < 0 ||
-	     write_all(rec_fd, live_map, live_nmap * sizeof(kd_threadmap)) < 0 ||
-	     write_all(rec_fd, zeros, pad) < 0;
-	free(zeros);
-	return tn ? -1 : 0;
+	unsigned char *h;
+	size_t n;
+	int st;
+	snprintf(tag, sizeof tag, "%stimebase=%u/%u wall_offset_ns=%lld lookup=%s\n", KD_TAG,
+	         live_info.tb_numer, live_info.tb_denom, (long long)live_info.wall_offset_ns,
+	         live_info.lookup_mode == KD_LOOKUP_FULL ? "full" : "tail");
+	h = kd_raw_head(live_map, live_nmap, (uint64_t)(wall_now_ns() / 1000000000), tag, &n);
+	st = write_all(rec_fd, h, n) < 0 ? -1 : 0;
+	free(h);
+	return st;
 }
 
 /* One read of the merged buffer, at most nbufs events (§3.2 KDREADTR:

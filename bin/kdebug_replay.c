@@ -16,6 +16,13 @@
 #define RD_CHUNK (1u << 20)
 #define MAX_MAP_THREADS (1u << 22)      /* 128 MiB of map: beyond is not a trace */
 
+static volatile sig_atomic_t *stop_flag;
+
+void kd_replay_stop_flag(volatile sig_atomic_t *flag)
+{
+	stop_flag = flag;
+}
+
 static void init(struct kd_replay *r)
 {
 	memset(r, 0, sizeof *r);
@@ -40,8 +47,13 @@ static size_t fill(struct kd_replay *r, size_t want)
 			r->mempos += (size_t)k;
 		} else {
 			k = read(r->fd, r->buf + r->len, room);
-			if (k < 0 && errno == EINTR)
+			if (k < 0 && errno == EINTR) {
+				if (stop_flag && *stop_flag) {
+					r->stopped = r->eof = 1;
+					break;
+				}
 				continue;
+			}
 			if (k < 0) {
 				r->err = errno;
 				r->eof = 1;
@@ -147,6 +159,8 @@ static int read_header(struct kd_replay *r, char *errbuf, size_t errcap)
 static int finish_open(struct kd_replay *r, char *errbuf, size_t errcap)
 {
 	if (read_header(r, errbuf, errcap) < 0) {
+		if (r->stopped && !r->err)
+			return 0;                /* stopped while the header came in */
 		if (r->err)
 			snprintf(errbuf, errcap, "%s", strerror(r->err));
 		return -1;
@@ -185,6 +199,40 @@ long kd_replay_read(struct kd_replay *r, kd_buf *out, size_t max)
 		r->pos += have;
 	}
 	return (long)n;
+}
+
+unsigned char *kd_raw_head(const kd_threadmap *map, size_t nmap, uint64_t tod_secs, const char *tag,
+                           size_t *len)
+{
+	size_t tn = strlen(tag), nent = nmap, off, pad;
+	unsigned char *h;
+	if (tn >= KD_RAW_ALIGN)
+		tn = KD_RAW_ALIGN - 1;
+	/* Readers find the events at the 4 KiB boundary after thread_count
+	 * entries, so when the tag does not fit before that boundary, pad the
+	 * map with zero entries (which readers skip) as the kernel does to
+	 * make room for its cpumap (xnu kdebug.c _write_legacy_header) —
+	 * never with an extra page the header does not account for. */
+	for (;;) {
+		off = 24 + nent * sizeof(kd_threadmap);
+		pad = (KD_RAW_ALIGN - off % KD_RAW_ALIGN) % KD_RAW_ALIGN;
+		if (pad >= tn + 1)
+			break;
+		nent++;
+	}
+	h = xcalloc(1, off + pad);
+	kd_put32(h, KD_RAW_VERSION1);
+	kd_put32(h + 4, (uint32_t)nent);
+	kd_put64(h + 8, tod_secs);
+	for (size_t i = 0; i < nmap; i++) {
+		unsigned char *m = h + 24 + i * sizeof(kd_threadmap);
+		kd_put64(m, map[i].thread);
+		kd_put32(m + 8, (uint32_t)map[i].valid);
+		memcpy(m + 12, map[i].command, sizeof map[i].command);
+	}
+	memcpy(h + off, tag, tn);
+	*len = off + pad;
+	return h;
 }
 
 void kd_replay_close(struct kd_replay *r)

@@ -5,6 +5,7 @@
 #ifndef IOTRC_KDEBUG_REPLAY_H
 #define IOTRC_KDEBUG_REPLAY_H
 #include "kdebug_defs.h"
+#include <signal.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +24,12 @@ struct kd_replay {
 	unsigned char *buf;
 	size_t cap, len, pos;
 	int eof, err;                    /* err: errno of a failed read */
+	int stopped;                     /* a read was interrupted by a stop request */
 };
+
+/* Reads interrupted by a signal while *flag is set end the input (a replay
+ * from a silent pipe must stop on SIGINT/SIGTERM); NULL: always retry. */
+void kd_replay_stop_flag(volatile sig_atomic_t *flag);
 
 /* Read the header (if any). 0 ok, -1 with a message in errbuf. */
 int kd_replay_open(struct kd_replay *r, int fd, char *errbuf, size_t errcap);
@@ -31,6 +37,11 @@ int kd_replay_open_mem(struct kd_replay *r, const void *p, size_t n, char *errbu
 /* Up to max events; 0 at the end, -1 on a read error (r->err). */
 long kd_replay_read(struct kd_replay *r, kd_buf *out, size_t max);
 void kd_replay_close(struct kd_replay *r);
+/* The head of a RAW_VERSION1 file as --record writes it: header, thread
+ * map, our tag in the padding, the first event at a 4 KiB boundary that
+ * the reader finds from thread_count alone. malloc'd; *len its size. */
+unsigned char *kd_raw_head(const kd_threadmap *map, size_t nmap, uint64_t tod_secs, const char *tag,
+                           size_t *len);
 /* Parse our tag text into r (used by the reader, and by tests). */
 void kd_replay_tag(struct kd_replay *r, const char *s, size_t n);
 #endif

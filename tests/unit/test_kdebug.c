@@ -5,10 +5,13 @@
  * the ABI sizes, and kd_tab against a reference under eviction. Linked
  * with bin/kdebug_*.c (Makefile "unitmods"). */
 #include "check.h"
+#include "kdebug_decode.h"
 #include "kdebug_defs.h"
+#include "kdebug_replay.h"
 #include "kdebug_systab.h"
 #include "kdebug_tab.h"
 #include <stdlib.h>
+#include <string.h>
 
 static void test_numbers(void)
 {
@@ -171,8 +174,49 @@ static void test_tab(void)
 	kdtab_free(&t);
 }
 
+/* --record's file head read back by --replay, for every thread map size
+ * modulo a page: the map, the tag and the first event must come back,
+ * also when the map ends just short of a 4 KiB boundary and the tag does
+ * not fit in the padding left there. */
+static void test_raw_head(void)
+{
+	static const char tag[] = KD_TAG "timebase=125/3 wall_offset_ns=1763900000000000000 lookup=full\n";
+	kd_threadmap map[300];
+	int bad = 0;
+	memset(map, 0, sizeof map);
+	for (size_t i = 0; i < 300; i++) {
+		map[i].thread = 1000 + i;
+		map[i].valid = (int32_t)(100 + i);
+		snprintf(map[i].command, sizeof map[i].command, "cmd%zu", i);
+	}
+	for (size_t nmap = 0; nmap <= 300; nmap++) {
+		size_t n;
+		unsigned char *h = kd_raw_head(map, nmap, 1763900000, tag, &n), *f = malloc(n + 64);
+		kd_buf e = { 4242, 1, 2, 3, 4, 77, KD_SYSCALL(3) | KD_FUNC_START, 1, 0 }, got;
+		struct kd_replay r;
+		char err[128];
+		int ok;
+		memcpy(f, h, n);
+		kd_buf_store(f + n, &e);
+		ok = n % KD_RAW_ALIGN == 0 && kd_replay_open_mem(&r, f, n + 64, err, sizeof err) == 0;
+		ok = ok && r.raw && r.nmap == nmap && r.has_tb && r.tb_numer == 125 && r.tb_denom == 3 &&
+		     r.has_wall && r.lookup_mode == KD_LOOKUP_FULL;
+		for (size_t i = 0; ok && i < nmap; i++)
+			ok = r.map[i].thread == 1000 + i && r.map[i].valid == (int32_t)(100 + i) &&
+			     strcmp(r.map[i].command, map[i].command) == 0;
+		ok = ok && kd_replay_read(&r, &got, 1) == 1 && got.timestamp == 4242 && got.arg5 == 77 &&
+		     kd_replay_read(&r, &got, 1) == 0 && r.junk == 0;
+		if (!ok && bad++ < 3)
+			printf("raw head with %zu map entries does not read back\n", nmap);
+		kd_replay_close(&r);
+		free(h), free(f);
+	}
+	CHECK(bad == 0);
+}
+
 int main(void)
 {
+	test_raw_head();
 	test_numbers();
 	test_names();
 	test_debugids();
