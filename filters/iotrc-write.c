@@ -100,7 +100,10 @@ static void setup_signals(void)
 static int64_t opt_duration(const char *name, const char *s, int zero_ok)
 {
 	double secs;
-	if (parse_duration(s, &secs) < 0 || secs > 1e9 || (!zero_ok && secs < 0.001))
+	/* !(secs >= 0) also refuses "nan"; a nonzero time under 1 ms would
+	 * round to 0, which means "no limit" */
+	if (parse_duration(s, &secs) < 0 || !(secs >= 0) || secs > 1e9 ||
+	    ((!zero_ok || secs > 0) && secs < 0.001))
 		usage_error(usage_text, "%s: bad duration: %s", name, s);
 	return (int64_t)(secs * 1e9);
 }
@@ -228,9 +231,24 @@ static int tick(struct writer *w, struct loop *l, int idle)
 	return t <= 0 ? 0 : (int)((t + 999999) / 1000000);
 }
 
+/* Stopping: the whole lines already read into the buffer are rows taken
+ * from the producer; write them (no more read(2) happens here). A piece
+ * of a row left after them is counted as dropped by rows_end. */
+static int drain_buffer(struct writer *w, struct rdr *r, struct wrows *rows)
+{
+	char *line;
+	size_t n;
+	while (!r->skipping && r->end > r->start &&
+	       memchr(r->buf + r->start, '\n', r->end - r->start) &&
+	       rdr_next(r, &line, &n, 0) == RDR_LINE)
+		rows_line(w, rows, line, n);
+	return !r->skipping && r->end > r->start;
+}
+
 /* Read until end of input or a stop signal. The clock is read only when
- * the reader had to read(2) or wait, not per row. */
-static int run(struct writer *w, struct rdr *r, struct wrows *rows)
+ * the reader had to read(2) or wait, not per row. Returns 1 after a read
+ * error, else 0; *torn: input stopped in the middle of a row. */
+static int run(struct writer *w, struct rdr *r, struct wrows *rows, int *torn)
 {
 	struct loop l = { 0, 0 };
 	uint64_t seen = UINT64_MAX;
@@ -255,10 +273,13 @@ static int run(struct writer *w, struct rdr *r, struct wrows *rows)
 		else if (st == RDR_ERR) {
 			errno = r->err;
 			warnerr("stdin");
+			*torn = drain_buffer(w, r, rows);
 			return 1;
 		}
-		if (timeout < 0)
+		if (timeout < 0) {
+			*torn = drain_buffer(w, r, rows);
 			return 0;
+		}
 	}
 }
 
@@ -268,7 +289,7 @@ int main(int argc, char **argv)
 	struct stats stats;
 	struct wrows rows;
 	struct rdr r;
-	int status;
+	int status, torn = 0;
 	setprogname_(argv[0]);
 	parse_opts(&w.cfg, argc, argv);
 	setup_signals();
@@ -279,12 +300,12 @@ int main(int argc, char **argv)
 	recover_dir(&w);
 	stats_tick(&stats, 1);
 	wsys_input(0);
-	rdr_init(&r, 0, w.cfg.max_row);
+	rdr_init(&r, 0, w.cfg.max_row + 2);   /* a row of --max-row bytes + CR LF */
 	r.keep_cr = 1;          /* a CR inside a quoted field is data */
 	rows_init(&rows);
-	status = run(&w, &r, &rows);
+	status = run(&w, &r, &rows, &torn);
 	w.st.bytes_in = r.bytes;
-	rows_end(&w, &rows);
+	rows_end(&w, &rows, torn);
 	w.now = mono_now_ns();
 	(void)out_finish(&w);
 	stats_tick(&stats, 1);

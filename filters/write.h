@@ -104,9 +104,15 @@ void rows_init(struct wrows *r);
 void rows_free(struct wrows *r);
 void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n);
 void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long);
-void rows_end(struct writer *w, struct wrows *r);
+/* End of input, or a stop with a piece of a row read (torn): a row not
+ * complete is dropped and counted. */
+void rows_end(struct writer *w, struct wrows *r, int torn);
 void writer_take_row(struct writer *w, const char *row, size_t n);
 
 /* write_recover.c: finish leftover temporary files in DIR. */
 void recover_dir(struct writer *w);
+/* Read a leftover from fd's offset 0: *good_off = the end of its last whole
+ * frame (zst) or row (plain) whose rows all end; *good_rows = the rows
+ * before it, header included. */
+void recover_scan(int fd, int zst, uint64_t *good_off, uint64_t *good_rows);
 #endif

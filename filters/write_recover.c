@@ -65,7 +65,9 @@ static void scan_zst(int fd, struct scan *s, char *ibuf, size_t icap)
 	int eof = 0;
 	if (!ds)
 		die(1, "zstd: cannot create a decompression context");
-	ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 24);  /* ours use <= 23 */
+	/* ours use <= 23; a hostile leftover must not make us allocate more */
+	if (ZSTD_isError(ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 24)))
+		die(1, "zstd: cannot limit the window size");
 	for (;;) {
 		ZSTD_outBuffer out = { obuf, ocap, 0 };
 		size_t rc;
@@ -94,6 +96,21 @@ static void scan_zst(int fd, struct scan *s, char *ibuf, size_t icap)
 	}
 	free(obuf);
 	ZSTD_freeDStream(ds);
+}
+
+void recover_scan(int fd, int zst, uint64_t *good_off, uint64_t *good_rows)
+{
+	struct scan s;
+	size_t cap = 128 * 1024;
+	char *buf = xmalloc(cap);
+	memset(&s, 0, sizeof s);
+	if (zst)
+		scan_zst(fd, &s, buf, cap);
+	else
+		scan_plain(fd, &s, buf, cap);
+	free(buf);
+	*good_off = s.good_off;
+	*good_rows = s.good_rows;
 }
 
 static int finish_recovered(struct writer *w, int fd, const char *name, const char *final,
@@ -126,20 +143,13 @@ static int finish_recovered(struct writer *w, int fd, const char *name, const ch
 static void recover_one(struct writer *w, const char *name, const char *final, int zst)
 {
 	struct scan s;
-	size_t cap = 128 * 1024;
-	char *buf;
 	int fd = openat(w->dirfd, name, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		warnerr("%s/%s", w->cfg.dir, name);
 		return;
 	}
 	memset(&s, 0, sizeof s);
-	buf = xmalloc(cap);
-	if (zst)
-		scan_zst(fd, &s, buf, cap);
-	else
-		scan_plain(fd, &s, buf, cap);
-	free(buf);
+	recover_scan(fd, zst, &s.good_off, &s.good_rows);
 	if (s.good_rows < 2) {                 /* no data row was flushed */
 		if (unlinkat(w->dirfd, name, 0) < 0)
 			warnerr("%s/%s", w->cfg.dir, name);

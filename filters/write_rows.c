@@ -157,15 +157,18 @@ void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long)
 }
 
 /* End of input inside quotes: the last row is torn; a file holding it
- * would not parse, so it is dropped and counted. */
-void rows_end(struct writer *w, struct wrows *r)
+ * would not parse, so it is dropped and counted. So is the start of a row
+ * that a stop signal cut short (torn): the rest was never read. */
+void rows_end(struct writer *w, struct wrows *r, int torn)
 {
-	if (!r->inq)
-		return;
+	int inq = r->inq;
 	r->inq = 0;
-	if (!w->header)
+	if ((!inq && !torn) || !w->header)
 		return;
-	warnmsg("stdin: input ended inside a quoted field; last row dropped");
+	if (inq)
+		warnmsg("stdin: input ended inside a quoted field; last row dropped");
+	else
+		warnmsg("stdin: stopped in the middle of a row; it was dropped");
 	w->st.rows_in++;
 	w->st.rows_dropped++;
 }
