@@ -263,8 +263,8 @@ static int run(struct writer *w, struct rdr *r, struct wrows *rows, int *torn)
 		}
 		seen = r->bytes;
 		w->st.bytes_in = r->bytes;
-		if (r->too_long != rows->too_long_seen)
-			rows_too_long(w, rows, r->too_long);
+		if (r->too_long != rows->too_long_seen || r->skipped_quotes != rows->quotes_seen)
+			rows_too_long(w, rows, r->too_long, r->skipped_quotes);
 		timeout = tick(w, &l, st == RDR_AGAIN);
 		if (st == RDR_LINE)
 			rows_line(w, rows, line, n);

@@ -132,6 +132,11 @@ void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n)
 		append(w, r, line, n, 0);
 		return;
 	}
+	if (r->discard) {                 /* counted when it was skipped */
+		if (csv_line_ends_row(line, n, &r->inq))
+			r->discard = 0;
+		return;
+	}
 	append(w, r, line, n, 1);
 	if (!csv_line_ends_row(line, n, &r->inq))
 		return;
@@ -143,15 +148,19 @@ void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n)
 }
 
 /* The reader skipped lines longer than its buffer (rdr.h): each is a row
- * lost, or part of the row in progress, which is then lost as a whole. */
-void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long)
+ * lost, or part of the row in progress, which is then lost as a whole.
+ * The quotes in the skipped bytes keep the framing in step: an odd count
+ * flips the state, and if that leaves a quoted field open, the lines up to
+ * the end of that row belong to the row already counted as dropped. */
+void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long, uint64_t quotes)
 {
 	uint64_t k = too_long - r->too_long_seen;
+	int inq = r->inq ^ (int)((quotes - r->quotes_seen) & 1);
 	r->too_long_seen = too_long;
-	if (r->inq) {
-		r->inq = 0;
-		r->len = 0;
-	}
+	r->quotes_seen = quotes;
+	r->len = 0;
+	r->inq = inq;
+	r->discard = inq;
 	while (k--)
 		drop_long_row(w);
 }
@@ -161,8 +170,8 @@ void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long)
  * that a stop signal cut short (torn): the rest was never read. */
 void rows_end(struct writer *w, struct wrows *r, int torn)
 {
-	int inq = r->inq;
-	r->inq = 0;
+	int inq = r->inq && !r->discard;   /* a discarded rest was counted */
+	r->inq = r->discard = 0;
 	if ((!inq && !torn) || !w->header)
 		return;
 	if (inq)

@@ -24,6 +24,13 @@ void rdr_free(struct rdr *r)
 
 /* A complete line in the buffer, or a full buffer with no newline (which
  * starts skipping), or the last unterminated piece at EOF. */
+static void count_quotes(struct rdr *r, const char *p, size_t n)
+{
+	const char *end = p + n;
+	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL)
+		r->skipped_quotes++, p++;
+}
+
 static int take_line(struct rdr *r, char **line, size_t *len)
 {
 	for (;;) {
@@ -34,6 +41,7 @@ static int take_line(struct rdr *r, char **line, size_t *len)
 			size_t n = (size_t)(nl - p);
 			r->start += n + 1;
 			if (r->skipping) {      /* tail of an over-long line */
+				count_quotes(r, p, n);
 				r->skipping = 0;
 				continue;
 			}
@@ -44,10 +52,12 @@ static int take_line(struct rdr *r, char **line, size_t *len)
 			return RDR_LINE;
 		}
 		if (r->skipping) {
+			count_quotes(r, p, avail);
 			r->start = r->end = 0;
 			return 0;
 		}
 		if (avail == r->cap) {          /* longer than any buffer */
+			count_quotes(r, p, avail);
 			r->too_long++;
 			r->skipping = 1;
 			r->start = r->end = 0;
@@ -101,12 +111,15 @@ static int fill(struct rdr *r, int timeout_ms)
 
 int rdr_next(struct rdr *r, char **line, size_t *len, int timeout_ms)
 {
+	int fed = 0;
 	for (;;) {
 		int st;
 		if (take_line(r, line, len) == RDR_LINE)
 			return RDR_LINE;
 		if (r->eof)
 			return RDR_EOF;
+		if (r->skipping && timeout_ms >= 0 && fed++)
+			return RDR_AGAIN;
 		st = fill(r, timeout_ms);
 		if (st != 1)
 			return st;

@@ -16,6 +16,7 @@ struct rdr {
 	int eof, skipping;
 	int keep_cr;     /* CSV readers: a CR may be data inside a quoted field */
 	uint64_t lines, too_long, bytes;
+	uint64_t skipped_quotes;  /* '"' bytes in skipped lines: CSV readers keep quote state */
 	int err;  /* errno of a read failure */
 };
 
@@ -23,6 +24,8 @@ int rdr_init(struct rdr *r, int fd, size_t maxline);
 void rdr_free(struct rdr *r);
 /* Next line (without its newline) in *line and *len, valid until the next call.
  * timeout_ms < 0 blocks; otherwise RDR_AGAIN after that long without a
- * whole line, or when a signal interrupted the wait. */
+ * whole line, when a signal interrupted the wait, or after each read that
+ * only fed an over-long line being skipped (so an endless line cannot
+ * starve the caller's timers). */
 int rdr_next(struct rdr *r, char **line, size_t *len, int timeout_ms);
 #endif

@@ -186,6 +186,9 @@ int parse_duration(const char *s, double *secs)
 {
 	char *end;
 	double v, mult = 1;
+	size_t k = strspn(s, "0123456789.");
+	if (k == 0 || (s[k] && s[k + 1]))   /* digits, then one suffix: no nan, inf, hex, sign */
+		return -1;
 	errno = 0;
 	v = strtod(s, &end);
 	if (end == s || errno || v < 0)

@@ -345,6 +345,9 @@ static void test_util(void)
 	CHECK(parse_size("100M", &u) == 0 && u == 100ull << 20);
 	CHECK(parse_duration("20m", &d) == 0 && d == 1200);
 	CHECK(parse_duration("5x", &d) < 0);
+	CHECK(parse_duration("nan", &d) < 0 && parse_duration("inf", &d) < 0 && parse_duration("0x10", &d) < 0);
+	CHECK(parse_duration("-1", &d) < 0 && parse_duration("", &d) < 0);
+	CHECK(parse_duration("1.5h", &d) == 0 && d == 5400);
 }
 
 int main(void)
