@@ -39,21 +39,13 @@ static const char *skip_ws(const char *p, const char *e)
 	return p;
 }
 
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9') return c - '0';
-	if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-	return -1;
-}
-
 static int hex4(const char *p, const char *e, unsigned *v)
 {
 	*v = 0;
 	if (e - p < 4)
 		return -1;
 	for (int i = 0; i < 4; i++) {
-		int h = hexval((unsigned char)p[i]);
+		int h = hex_digit(p[i]);
 		if (h < 0)
 			return -1;
 		*v = *v << 4 | (unsigned)h;
