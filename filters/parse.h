@@ -31,6 +31,7 @@ struct parser {
 	struct wallfmt wf;
 	struct fdmap *fds, *cwds, *cmds;
 	struct fdmap *kids;          /* pids seen forking: they inherit fds */
+	struct fdmap *procs;         /* pid -> life and exec counts (aux) */
 	int anon, lookups, verbose;
 	long *exclude;
 	size_t nexclude;

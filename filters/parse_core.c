@@ -41,6 +41,7 @@ void parser_init(struct parser *p, const struct parser_opts *o)
 	fdmap_set_byte_cap(p->cwds, 4u << 20);
 	fdmap_set_byte_cap(p->cmds, 8u << 20);
 	p->kids = fdmap_new(o->fd_cap / 16 + 1024);
+	p->procs = fdmap_new(o->fd_cap / 16 + 1024);
 	p->request_id = 0;
 }
 
@@ -51,6 +52,7 @@ void parser_free(struct parser *p)
 	fdmap_free(p->cwds);
 	fdmap_free(p->cmds);
 	fdmap_free(p->kids);
+	fdmap_free(p->procs);
 }
 
 void parser_header_row(struct parser *p)

@@ -96,22 +96,87 @@ struct vrec {
 	int has_size, has_entry, has_flags, failed;
 };
 
+/* Descriptor names must not outlive what they name: each entry is stamped
+ * with its process's life (counted up at exit, so a reused pid starts
+ * afresh) and exec count, and an O_CLOEXEC entry dies at the next exec
+ * (upstream.md §10 #6). The stamp is the aux of p->procs: life << 8 | execs. */
+static uint32_t proc_stamp(struct parser *p, uint32_t pid)
+{
+	uint32_t aux = 0;
+	return fdmap_get(p->procs, pid, NULL, &aux) ? aux & 0x7fffffff : 0;
+}
+
+static void proc_bump(struct parser *p, uint32_t pid, int exited)
+{
+	uint32_t a = proc_stamp(p, pid);
+	a = exited ? (((a >> 8) + 1) & 0x7fffff) << 8 : (a & ~0xffu) | ((a + 1) & 0xff);
+	fdmap_put(p->procs, pid, "", 0, a);
+}
+
+static int fd_alive(uint32_t aux, uint32_t stamp)
+{
+	uint32_t st = aux >> 1;
+	if ((st >> 8) != (stamp >> 8))
+		return 0;                      /* another life of this pid */
+	return !(aux & 1) || (st & 0xff) == (stamp & 0xff);
+}
+
+static void fd_stamped(struct parser *p, uint32_t pid, int64_t fd, const char *s, size_t n,
+                       int cloexec, uint32_t stamp)
+{
+	fdmap_put(p->fds, fdmap_key(pid, (int32_t)fd), s, n, stamp << 1 | (cloexec != 0));
+}
+
+static void fd_name_set(struct parser *p, uint32_t pid, int64_t fd, const char *s, size_t n, int cloexec)
+{
+	fd_stamped(p, pid, fd, s, n, cloexec, proc_stamp(p, pid));
+}
+
+/* (pid, fd) in our table, if still alive; a dead entry goes. */
+static const char *fd_known(struct parser *p, uint32_t pid, int64_t fd, size_t *n, uint32_t *aux)
+{
+	const char *s = fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, aux);
+	if (s && !fd_alive(*aux, proc_stamp(p, pid))) {
+		fdmap_del(p->fds, fdmap_key(pid, (int32_t)fd));
+		return NULL;
+	}
+	return s;
+}
+
+/* A forked child's descriptor from its parent's table, stamped as of the
+ * fork (kept in p->kids), so an exec of the child since then has closed
+ * the O_CLOEXEC ones. The parent's entry must still be alive: one the
+ * parent lost after the fork (its own exec) is not found. */
+static const char *fd_inherit(struct parser *p, uint32_t pid, uint32_t ppid, int64_t fd, size_t *n)
+{
+	char buf[4096];
+	uint32_t aux, at_fork;
+	const char *s;
+	if (!ppid || !fdmap_get(p->kids, pid, NULL, &at_fork))
+		return NULL;
+	s = fd_known(p, ppid, fd, n, &aux);
+	if (!s || *n >= sizeof buf)
+		return NULL;
+	memcpy(buf, s, *n);
+	fd_stamped(p, pid, fd, buf, *n, aux & 1, at_fork);
+	return fd_known(p, pid, fd, n, &aux);
+}
+
 /* Look up what (pid, fd) names: our table, then the parent's (inherited
- * descriptors), then the live process (descriptors opened before the
- * trace). */
+ * descriptors of a child seen forking), then the live process (descriptors
+ * opened before the trace). */
 static const char *fd_name(struct parser *p, uint32_t pid, uint32_t ppid, int64_t fd, size_t *n)
 {
 	char buf[4096];
+	uint32_t aux;
 	const char *s;
 	long k;
 	if (fd < 0 || fd > INT32_MAX)
 		return NULL;
-	s = fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
-	if (s)
+	if ((s = fd_known(p, pid, fd, n, &aux)))
 		return *n ? s : NULL;          /* "" = looked up before, unknown */
-	if (ppid && fdmap_get(p->kids, pid, NULL, NULL) &&     /* forked in the trace */
-	    fdmap_copy(p->fds, fdmap_key(ppid, (int32_t)fd), fdmap_key(pid, (int32_t)fd)))
-		return fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
+	if ((s = fd_inherit(p, pid, ppid, fd, n)))
+		return *n ? s : NULL;
 	p->st.fd_misses++;
 	if (!p->live || !p->lookups)
 		return NULL;
@@ -119,9 +184,8 @@ static const char *fd_name(struct parser *p, uint32_t pid, uint32_t ppid, int64_
 	k = proc_fdpath((pid_t)pid, (int)fd, buf, sizeof buf);
 	if (k < 0)
 		k = 0;                         /* remember the miss: one lookup */
-	if (fdmap_put(p->fds, fdmap_key(pid, (int32_t)fd), buf, (size_t)k, 0) < 0 || k == 0)
-		return NULL;
-	return fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL);
+	fd_name_set(p, pid, fd, buf, (size_t)k, 0);
+	return k ? fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL) : NULL;
 }
 
 /* A process's working directory: from chdir records, else (live) asked of
@@ -225,17 +289,29 @@ static int pull(const struct rec *r, struct vrec *v)
 	return bad ? -1 : 0;
 }
 
+/* Does the new descriptor of a dup record have FD_CLOEXEC? dup/dup2 clear
+ * it; fcntl(F_DUPFD_CLOEXEC) and dup3(O_CLOEXEC) set it. */
+static int dup_cloexec(const struct parser *p, const struct rec *r, const struct vrec *v)
+{
+	if (r->n[F_OP] >= 5 && memcmp(r->f[F_OP], "fcntl", 5) == 0)
+		return os_f_dupfd_cloexec(p->os, v->flags);
+	if (r->n[F_OP] == 4 && memcmp(r->f[F_OP], "dup3", 4) == 0)
+		return (v->flags & os_o_cloexec(p->os)) != 0;
+	return 0;
+}
+
 /* Keep the descriptor and cwd tables right; returns 1 if the record is
  * bookkeeping only. */
-static int track(struct parser *p, const struct vrec *v, enum kind k, const char *path, size_t pn)
+static int track(struct parser *p, const struct rec *r, const struct vrec *v, enum kind k,
+                 const char *path, size_t pn)
 {
+	char copy[PATH_BUF];
 	size_t n;
 	const char *s;
 	switch (k) {
 	case K_OPEN:
 		if (!v->failed && v->ret >= 0 && v->ret <= INT32_MAX && pn)
-			fdmap_put(p->fds, fdmap_key(v->pid, (int32_t)v->ret), path, pn,
-			          (v->flags & os_o_cloexec(p->os)) != 0);
+			fd_name_set(p, v->pid, v->ret, path, pn, (v->flags & os_o_cloexec(p->os)) != 0);
 		return 0;
 	case K_CLOSE:
 		if (v->fd >= 0 && v->fd <= INT32_MAX)
@@ -244,8 +320,10 @@ static int track(struct parser *p, const struct vrec *v, enum kind k, const char
 	case K_DUP:          /* the target names what the source names, or nothing known */
 		if (v->failed || v->ret < 0 || v->ret > INT32_MAX || v->ret == v->fd)
 			return 0;
-		if (!fd_name(p, v->pid, v->ppid, v->fd, &n) ||
-		    !fdmap_copy(p->fds, fdmap_key(v->pid, (int32_t)v->fd), fdmap_key(v->pid, (int32_t)v->ret)))
+		if ((s = fd_name(p, v->pid, v->ppid, v->fd, &n)) && n < sizeof copy) {
+			memcpy(copy, s, n);
+			fd_name_set(p, v->pid, v->ret, copy, n, dup_cloexec(p, r, v));
+		} else
 			fdmap_del(p->fds, fdmap_key(v->pid, (int32_t)v->ret));
 		return 0;
 	case K_CHDIR:
@@ -255,14 +333,16 @@ static int track(struct parser *p, const struct vrec *v, enum kind k, const char
 	case K_FORK:
 		if (v->ret <= 0 || v->ret > UINT32_MAX)
 			return 1;
-		fdmap_put(p->kids, (uint64_t)v->ret, "", 0, 0);
+		fdmap_put(p->kids, (uint64_t)v->ret, "", 0, proc_stamp(p, (uint32_t)v->ret));
 		if ((s = fdmap_get(p->cwds, v->pid, &n, NULL)))
 			fdmap_copy(p->cwds, v->pid, (uint64_t)v->ret);
 		return 1;
 	case K_EXEC:
 		fdmap_del(p->cmds, v->pid);   /* argv changed */
+		proc_bump(p, v->pid, 0);      /* O_CLOEXEC descriptors are gone */
 		return 1;
 	case K_EXIT:
+		proc_bump(p, v->pid, 1);      /* its descriptors are gone */
 		fdmap_del(p->cmds, v->pid);
 		fdmap_del(p->cwds, v->pid);
 		fdmap_del(p->kids, v->pid);
@@ -385,7 +465,7 @@ int row_vfs(struct parser *p, const struct rec *r)
 	if (k == K_UNLINK && (v.flags & os_at_removedir(p->os)))
 		k = K_RMDIR;
 	fn = k >= K_FORK ? 0 : filename(p, r, &v, k, fname, sizeof fname);
-	if (track(p, &v, k, fname, fn))
+	if (track(p, r, &v, k, fname, fn))
 		return 0;
 	rw = is_rw(k);
 	if (rec_s64(r, F_TID, &tid) != 1)
