@@ -9,6 +9,7 @@ set -u
 fail() { echo "FAIL: $*"; exit 1; }
 [ "${IOTRC_PASS:-plain}" = asan ] && { echo "static checks of the D scripts run in the plain pass only"; exit 77; }
 NOTES=$SHARED/notes/macos-dtrace.md
+[ -f "$NOTES" ] || { echo "$NOTES is missing (../shared beside the tree): the probe table is there"; exit 77; }
 perl tests/dtrace-check.pl "$NOTES" dtrace/*.d || fail "dtrace-check.pl"
 echo "ok: dtrace-check.pl: $(ls dtrace/*.d | tr '\n' ' ')"
 
