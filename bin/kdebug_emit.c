@@ -43,6 +43,22 @@ static void prefix(struct kd_decoder *d, struct obuf *o, const char *op, int32_t
 	recw_u64(o, ts);
 }
 
+/* Start a record of a stream: NULL when the stream is not traced or the
+ * pid is excluded (counted), else the output with the prefix written. */
+static struct obuf *begin(struct kd_decoder *d, int stream, const char *op, int32_t pid,
+                          uint64_t tid, uint64_t ts)
+{
+	struct obuf *o = d->out[stream];
+	if (!o)
+		return NULL;
+	if (kd_excluded(d, pid)) {
+		d->st.excluded++;
+		return NULL;
+	}
+	prefix(d, o, op, pid, tid, ts);
+	return o;
+}
+
 void kd_vrec_init(struct kd_vrec *v, const char *op)
 {
 	memset(v, 0, sizeof *v);
@@ -53,14 +69,9 @@ void kd_vrec_init(struct kd_vrec *v, const char *op)
 
 void kd_emit_vfs(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_vrec *v)
 {
-	struct obuf *o = d->out[REC_VFS];
+	struct obuf *o = begin(d, REC_VFS, v->op, pid, tid, ts);
 	if (!o)
 		return;
-	if (kd_excluded(d, pid)) {
-		d->st.excluded++;
-		return;
-	}
-	prefix(d, o, v->op, pid, tid, ts);
 	put_num(o, v->ret);
 	put_num(o, v->err);
 	put_num(o, v->entry);
@@ -79,15 +90,10 @@ void kd_emit_vfs(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, c
 void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_nrec *v)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct obuf *o = d->out[REC_NET];
+	struct obuf *o = begin(d, REC_NET, v->op, pid, tid, ts);
 	char h[40];
 	if (!o)
 		return;
-	if (kd_excluded(d, pid)) {
-		d->st.excluded++;
-		return;
-	}
-	prefix(d, o, v->op, pid, tid, ts);
 	put_num(o, v->ret);
 	put_num(o, v->err);
 	put_num(o, v->entry);
