@@ -122,21 +122,15 @@ void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, c
  * tier has no buf flag and is not kept. */
 static int64_t bflags(uint32_t code)
 {
+	static const struct { uint32_t dkio; int64_t b; } map[] = {
+		{ DKIO_READ, 0x1 }, { DKIO_ASYNC, 0x2 }, { DKIO_NOCACHE, 0x4 },
+		{ DKIO_PAGING, 0x80 }, { DKIO_META, 0x100 }, { DKIO_PASSIVE, 0x800 },
+		{ DKIO_THROTTLE, 0x2000 },
+	};
 	int64_t f = 0;
-	if (code & DKIO_READ)
-		f |= 0x1;
-	if (code & DKIO_ASYNC)
-		f |= 0x2;
-	if (code & DKIO_NOCACHE)
-		f |= 0x4;
-	if (code & DKIO_PAGING)
-		f |= 0x80;
-	if (code & DKIO_META)
-		f |= 0x100;
-	if (code & DKIO_PASSIVE)
-		f |= 0x800;
-	if (code & DKIO_THROTTLE)
-		f |= 0x2000;
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (code & map[i].dkio)
+			f |= map[i].b;
 	return f;
 }
 

@@ -364,8 +364,7 @@ static size_t filename(struct parser *p, const struct rec *r, const struct vrec 
 	n1 = unesc_field(r, FV_PATH, raw);
 	n2 = unesc_field(r, FV_PATH2, raw2);
 	if (n1 == 0 && k != K_SYMLINK) {           /* fd-based call */
-		int64_t fd = k == K_CLONE ? v->fd : v->fd;
-		s = fd_name(p, v->pid, v->ppid, fd, &n);
+		s = fd_name(p, v->pid, v->ppid, v->fd, &n);
 		if (!s)
 			return 0;
 		if (n >= cap / 2)

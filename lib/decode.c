@@ -51,12 +51,14 @@ const struct flagname dec_oflag_tab[2][32] = {
 	},
 };
 
-static size_t join_flags(const struct flagname *t, uint64_t v, char *out, size_t n)
+/* Append the names of t's flags set in *v, |-separated, after the n bytes
+ * already in out (cap 256); the named bits are cleared from *v. */
+static size_t join_flags(const struct flagname *t, uint64_t *v, char *out, size_t n)
 {
 	for (; t->name; t++) {
-		if ((v & t->bit) != t->bit)
+		if ((*v & t->bit) != t->bit)
 			continue;
-		v &= ~t->bit;
+		*v &= ~t->bit;
 		n += (size_t)snprintf(out + n, 256 - n, "%s%s", n ? "|" : "", t->name);
 		if (n >= 255)
 			return 255;
@@ -69,10 +71,11 @@ size_t dec_oflags(int os, int64_t flags, char *out)
 	static const char *const acc[4] = { "O_RDONLY", "O_WRONLY", "O_RDWR", NULL };
 	size_t n = 0;
 	int mode = (int)(flags & 3);
+	uint64_t bits = (uint64_t)flags;    /* bits without a name are dropped (upstream) */
 	out[0] = 0;
 	if (acc[mode])
 		n = (size_t)snprintf(out, 256, "%s", acc[mode]);
-	n = join_flags(dec_oflag_tab[os == OS_LINUX], (uint64_t)flags, out, n);
+	n = join_flags(dec_oflag_tab[os == OS_LINUX], &bits, out, n);
 	if (n == 0)
 		n = (size_t)snprintf(out, 256, "NO_FLAGS");
 	return n;
@@ -217,15 +220,11 @@ static size_t flags_join(const struct flagname *t, int64_t v, const char *zero,
                          const char *unknown, char *out)
 {
 	uint64_t rest = (uint64_t)v;
-	size_t n = 0;
+	size_t n;
 	out[0] = 0;
 	if (v == 0)
 		return (size_t)snprintf(out, 256, "%s", zero);
-	for (const struct flagname *f = t; f->name; f++)
-		if ((rest & f->bit) == f->bit && f->bit) {
-			n += (size_t)snprintf(out + n, 256 - n, "%s%s", n ? "|" : "", f->name);
-			rest &= ~f->bit;
-		}
+	n = join_flags(t, &rest, out, 0);
 	if (rest && n < 200)
 		n += (size_t)snprintf(out + n, 256 - n, "%s%s(0x%llx)", n ? "|" : "", unknown,
 		                      (unsigned long long)rest);

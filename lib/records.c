@@ -153,45 +153,9 @@ size_t rec_format_header(char *out, size_t cap, const struct rec_header *h)
 	return n < 0 ? 0 : (size_t)n < cap ? (size_t)n : cap - 1;
 }
 
-/* One pass over the bytes, eight at a time: fields are short, so this beats
- * a memchr call per field. A word has a 0x01 byte when (w ^ 0x0101...)
- * has a zero byte. */
-static inline int word_has_sep(uint64_t w)
-{
-	uint64_t x = w ^ 0x0101010101010101ull;
-	return ((x - 0x0101010101010101ull) & ~x & 0x8080808080808080ull) != 0;
-}
-
-int rec_split(const char *line, size_t len, struct rec *r)
-{
-	int nf = 0;
-	size_t start = 0;
-	r->parsed = 0;
-	for (size_t i = 0; i < len; i++) {
-		if (i + 8 <= len && (i & 7) == 0) {
-			uint64_t w;
-			memcpy(&w, line + i, 8);
-			if (!word_has_sep(w)) {
-				i += 7;
-				continue;
-			}
-		}
-		if (line[i] != REC_SEP)
-			continue;
-		if (nf == REC_MAXF - 1)
-			return r->nf = REC_MAXF + 1;
-		r->f[nf] = line + start;
-		r->n[nf++] = i - start;
-		start = i + 1;
-	}
-	r->f[nf] = line + start;
-	r->n[nf++] = len - start;
-	return r->nf = nf;
-}
-
 /* Split and parse the numeric fields in the same pass (the parser's hot
  * path): text fields are scanned for the separator, numeric ones are
- * accumulated digit by digit. Same results as rec_split + rec_numbers. */
+ * accumulated digit by digit. */
 int rec_split_parse(const char *line, size_t len, struct rec *r, uint32_t textmask)
 {
 	size_t i = 0;
@@ -237,17 +201,12 @@ int rec_split_parse(const char *line, size_t len, struct rec *r, uint32_t textma
 	return r->nf = nf;
 }
 
-void rec_numbers(struct rec *r, uint32_t textmask)
+/* Fields only: every field is text, numbers are parsed on demand. */
+int rec_split(const char *line, size_t len, struct rec *r)
 {
-	for (int i = 0; i < r->nf && i < REC_MAXF; i++) {
-		if (textmask & (1u << i))
-			r->st[i] = -1;
-		else if (r->n[i] == 0)
-			r->st[i] = 0;
-		else
-			r->st[i] = parse_s64_n(r->f[i], r->n[i], &r->v[i]) < 0 ? -1 : 1;
-	}
-	r->parsed = 1;
+	int nf = rec_split_parse(line, len, r, ~0u);
+	r->parsed = 0;
+	return nf;
 }
 
 int rec_s64(const struct rec *r, int i, int64_t *v)

@@ -59,19 +59,17 @@ struct rec {
 	int nf;
 	const char *f[REC_MAXF];
 	size_t n[REC_MAXF];
-	/* numbers parsed once by rec_numbers(): 1 value, 0 empty, -1 junk */
+	/* numbers parsed once by rec_split_parse(): 1 value, 0 empty, -1 junk */
 	int parsed;
 	signed char st[REC_MAXF];
 	int64_t v[REC_MAXF];
 };
 /* Split on 0x01. Returns the field count (REC_MAXF + 1 if more). */
 int rec_split(const char *line, size_t len, struct rec *r);
-/* Parse every field as a number once, so later rec_s64 calls are cheap;
- * fields in textmask (bit i = field i) are text and skipped. */
-void rec_numbers(struct rec *r, uint32_t textmask);
-/* rec_split and rec_numbers in one pass. */
+/* Split and parse every field as a number in the same pass, so later
+ * rec_s64 calls are cheap; fields in textmask (bit i = field i) are text. */
 int rec_split_parse(const char *line, size_t len, struct rec *r, uint32_t textmask);
-/* The text fields of each stream, for rec_numbers. */
+/* The text fields of each stream, for rec_split_parse. */
 #define REC_TEXT_COMMON ((1u << F_OP) | (1u << F_EXEC))
 #define REC_TEXT_VFS (REC_TEXT_COMMON | (1u << FV_PATH) | (1u << FV_PATH2))
 #define REC_TEXT_IO (REC_TEXT_COMMON | (1u << FI_PATH))   /* | FI_FLAGS on Linux (rwbs) */
