@@ -64,7 +64,7 @@ void put_cmdline(struct parser *p, uint32_t pid);
 void put_opt_u64(struct obuf *o, int have, uint64_t v);
 void put_float_ms(struct obuf *o, int64_t ns);
 void malformed(struct parser *p, const char *line, size_t n, const char *why);
-size_t unesc_field(const struct rec *r, int i, char *out);
+size_t unesc_field(const struct rec *r, int i, char *out, size_t cap);
 int row_vfs(struct parser *p, const struct rec *r);
 int row_io(struct parser *p, const struct rec *r);
 int row_net(struct parser *p, const struct rec *r);

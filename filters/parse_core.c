@@ -184,23 +184,22 @@ void parser_line(struct parser *p, const char *line, size_t n)
 		p->st.rows++;
 }
 
-size_t unesc_field(const struct rec *r, int i, char *out)
+/* Field i unescaped into out (cap bytes; a longer field is cut). */
+size_t unesc_field(const struct rec *r, int i, char *out, size_t cap)
 {
-	if (!memchr(r->f[i], '\\', r->n[i])) {
-		memcpy(out, r->f[i], r->n[i]);
-		out[r->n[i]] = 0;
-		return r->n[i];
+	size_t n = r->n[i] < cap ? r->n[i] : cap - 1;
+	if (!memchr(r->f[i], '\\', n)) {
+		memcpy(out, r->f[i], n);
+		out[n] = 0;
+		return n;
 	}
-	return rec_unescape(r->f[i], r->n[i], out);
+	return rec_unescape(r->f[i], n, out);
 }
 
 void put_str_field(struct parser *p, const struct rec *r, int i)
 {
 	char buf[PATH_BUF];
-	size_t n = r->n[i] < sizeof buf ? r->n[i] : sizeof buf - 1;
-	struct rec t = *r;
-	t.n[i] = n;
-	csv_str(&p->out, buf, unesc_field(&t, i, buf));
+	csv_str(&p->out, buf, unesc_field(r, i, buf, sizeof buf));
 }
 
 /* timestamp, then the caller writes the rest; *mono_ns for mono_ns. */

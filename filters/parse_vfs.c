@@ -361,8 +361,8 @@ static size_t filename(struct parser *p, const struct rec *r, const struct vrec 
 	const char *s;
 	if (r->n[FV_PATH] >= sizeof raw || r->n[FV_PATH2] >= sizeof raw2)
 		return 0;
-	n1 = unesc_field(r, FV_PATH, raw);
-	n2 = unesc_field(r, FV_PATH2, raw2);
+	n1 = unesc_field(r, FV_PATH, raw, sizeof raw);
+	n2 = unesc_field(r, FV_PATH2, raw2, sizeof raw2);
 	if (n1 == 0 && k != K_SYMLINK) {           /* fd-based call */
 		s = fd_name(p, v->pid, v->ppid, v->fd, &n);
 		if (!s)
