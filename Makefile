@@ -1,9 +1,12 @@
 # iotrc — build, install, test.  See README.md.
 #
-# Layout: lib/*.c is one static library; every DIR/iotrc-NAME.c in bin/,
-# filters/, snap/, upload/ is a tool whose own extra modules are
-# DIR/NAME_*.c.  Files named *_darwin.c / *_linux.c are built only for
-# that OS (OS=darwin|linux, default: the host).
+# Layout: one folder per program (DESIGN.md "The tools"): its main file
+# iotrc-NAME.c, its modules and a local header.  PROG.dir names the folder,
+# PROG.libs the libraries that program links (and nothing else: tests/
+# link-libs.t checks the binaries against this list).  lib/*.c is one static
+# library that every program links; a program pulls only the objects it
+# uses.  Files named *_darwin.c / *_linux.c are built only for that OS
+# (OS=darwin|linux, default: the host).
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -16,76 +19,94 @@ WARN    ?= -Wall -Wextra
 SAN     ?=
 CPPFLAGS += -D_GNU_SOURCE -Ilib
 XCFLAGS = -std=c11 $(WARN) $(SAN)
-ifeq ($(OS),darwin)
-LDLIBS  ?= -lzstd -lcurl -lyaml -lm
-else
-LDLIBS  ?= -lzstd -lcurl -lyaml -lcrypto -lm -lpthread
-endif
 
-TOOLDIRS  = bin filters snap upload
-TOOLINC   = $(addprefix -I,$(TOOLDIRS))
-TOOLSRC   = $(wildcard $(addsuffix /iotrc*.c,$(TOOLDIRS)))
-TOOLS     = $(notdir $(TOOLSRC:.c=))
+# Libraries by name; on macOS CommonCrypto and pthreads are in libSystem.
+ifeq ($(OS),darwin)
+LIB_CRYPTO =
+else
+LIB_CRYPTO = -lcrypto
+endif
+LIB_ZSTD = -lzstd
+
+PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write
+iotrc-launch.dir  = bin/launch
+iotrc-launch.libs =
+iotrc-kdebug.dir  = bin/kdebug
+iotrc-kdebug.libs =
+iotrc-parse.dir   = filters/parse
+iotrc-parse.libs  = $(LIB_CRYPTO)
+iotrc-write.dir   = filters/write
+iotrc-write.libs  = $(LIB_ZSTD)
+
+# Tests, fuzz targets and helpers link everything the library may need.
+ALL_LIBS = $(LIB_ZSTD) $(LIB_CRYPTO)
+
 OSFILTER  = $(filter-out %_darwin.c %_linux.c,$(1)) $(filter %_$(OS).c,$(1))
+progsrcs  = $(call OSFILTER,$(wildcard $($(1).dir)/*.c))
+progmods  = $(filter-out $($(1).dir)/$(1).c,$(call progsrcs,$(1)))
+progobjs  = $(patsubst %.c,$(BUILD)/obj/%.o,$(call progsrcs,$(1)))
 LIBSRC    = $(call OSFILTER,$(wildcard lib/*.c))
 LIBOBJ    = $(LIBSRC:%.c=$(BUILD)/obj/%.o)
 LIBA      = $(BUILD)/libiotrc.a
-BINS      = $(TOOLS:%=$(BUILD)/bin/%)
+BINS      = $(PROGS:%=$(BUILD)/bin/%)
 MANS      = $(wildcard man/*.[1-9])
 SCRIPTS   = $(wildcard dtrace/*.d dtrace/*.bt)
 
-# the extra modules of tool iotrc-NAME in DIR: DIR/NAME_*.c
-toolmods  = $(call OSFILTER,$(wildcard $(dir $(1))$(subst iotrc-,,$(notdir $(basename $(1))))_*.c))
-
 all: $(BINS)
 
-$(BUILD)/obj/%.o: %.c $(wildcard lib/*.h) $(wildcard $(addsuffix /*.h,$(TOOLDIRS)))
+# Each object sees lib/ and its own folder; -MMD records what it includes.
+$(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(TOOLINC) $(CFLAGS) $(XCFLAGS) -c -o $@ $<
+	$(CC) $(CPPFLAGS) -I$(dir $<) $(CFLAGS) $(XCFLAGS) -MMD -MP -c -o $@ $<
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)
 
 $(LIBA): $(LIBOBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@
 	$(AR) rcs $@ $(LIBOBJ)
 
-define TOOL_template
-$(BUILD)/bin/$(notdir $(basename $(1))): $(patsubst %.c,$(BUILD)/obj/%.o,$(1) $(call toolmods,$(1))) $(LIBA)
+define PROG_template
+$(BUILD)/bin/$(1): $(call progobjs,$(1)) $(LIBA)
 	@mkdir -p $(BUILD)/bin
-	$$(CC) $$(CFLAGS) $$(XCFLAGS) $$(LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+	$$(CC) $$(CFLAGS) $$(XCFLAGS) $$(LDFLAGS) -o $$@ $(call progobjs,$(1)) $(LIBA) $$($(1).libs)
 endef
-$(foreach t,$(TOOLSRC),$(eval $(call TOOL_template,$(t))))
+$(foreach p,$(PROGS),$(eval $(call PROG_template,$(p))))
+
+# "PROG: libraries" for every program (tests/link-libs.t reads it).
+print-libs:
+	@$(foreach p,$(PROGS),echo "$(p): $(strip $($(p).libs))";)
 
 # Everything the tests need: tools, unit tests, fuzz targets, test helpers.
 UNITSRC = $(wildcard tests/unit/*.c)
 UNITS   = $(UNITSRC:tests/unit/%.c=$(BUILD)/tests/%)
 HELPSRC = $(wildcard tests/helpers/*.c)
 HELPERS = $(HELPSRC:tests/helpers/%.c=$(BUILD)/tests/%)
-# tests/unit/test_NAME.c is linked with the library and the tool modules
-# */NAME_*.c (e.g. test_kdebug.c with bin/kdebug_*.c).
-unitmods = $(call OSFILTER,$(wildcard $(addsuffix /$(patsubst test_%,%,$(1))_*.c,$(TOOLDIRS))))
+# tests/unit/test_NAME.c is linked with the library and, when iotrc-NAME is
+# a program, that program's modules (its main file left out), e.g.
+# test_kdebug.c with bin/kdebug/kdebug_*.c.
+unitprog = $(filter iotrc-$(patsubst test_%,%,$(1)),$(PROGS))
+unitmods = $(foreach p,$(call unitprog,$(1)),$(call progmods,$(p)))
+unitinc  = $(foreach p,$(call unitprog,$(1)),-I$($(p).dir))
 .SECONDEXPANSION:
 $(BUILD)/tests/%: tests/unit/%.c $$(call unitmods,$$*) $(LIBA)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(TOOLINC) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $< $(call unitmods,$*) $(LIBA) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(call unitinc,$*) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $< $(call unitmods,$*) $(LIBA) $(ALL_LIBS)
 $(BUILD)/tests/%: tests/helpers/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(LDLIBS)
+	$(CC) $(CPPFLAGS) $(CFLAGS) $(XCFLAGS) $(LDFLAGS) -o $@ $< $(LIBA) $(ALL_LIBS)
 $(HELPERS): $(LIBA)
 
 # Fuzz targets: tests/fuzz/fuzz_NAME.c is linked (clang -fsanitize=fuzzer)
-# with the library and every tool module */NAME_*.c; build them with
+# with the library and the modules of iotrc-NAME; build them with
 # "make fuzz" (tests/fuzz.t does, and runs each for a bounded time).
 FUZZSRC = $(wildcard tests/fuzz/fuzz_*.c)
 FUZZCC ?= clang
 FUZZDIR = $(BUILD)-fuzz
-fuzzmods = $(call OSFILTER,$(wildcard $(addsuffix /$(1)_*.c,$(TOOLDIRS))))
-fuzz:
+FUZZES  = $(FUZZSRC:tests/fuzz/%.c=$(FUZZDIR)/%)
+fuzz: $(FUZZES)
+$(FUZZDIR)/fuzz_%: tests/fuzz/fuzz_%.c $$(call unitmods,test_$$*) $(LIBSRC)
 	@mkdir -p $(FUZZDIR)
-	@set -e; for f in $(FUZZSRC); do n=$${f##*/fuzz_}; n=$${n%.c}; \
-	  mods=$$(for d in $(TOOLDIRS); do ls $$d/$${n}_*.c 2>/dev/null; done | grep -v '_darwin\.c$$' || true); \
-	  echo "fuzz_$$n: $$mods"; \
-	  $(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(TOOLINC) -std=c11 -o $(FUZZDIR)/fuzz_$$n $$f $$mods $(LIBSRC) $(LDLIBS); \
-	done
+	$(FUZZCC) -g -O1 -fsanitize=fuzzer,address,undefined $(CPPFLAGS) $(call unitinc,test_$*) -std=c11 -o $@ $< $(call unitmods,test_$*) $(LIBSRC) $(ALL_LIBS)
 
 # Benchmark programs: bench/*.c -> $(BUILD)/bench/NAME (see bench/README.md)
 BENCHSRC = $(wildcard bench/*.c)
@@ -116,7 +137,7 @@ macos-check:
 	    CFLAGS="-O1" WARN="-Wall -Wextra -Werror" \
 	    CPPFLAGS="-D_DARWIN_C_SOURCE -Ilib -idirafter /usr/include -idirafter /usr/include/x86_64-linux-gnu" \
 	    LDFLAGS="-L$(BUILD)-macos-stubs -Wl,-undefined,dynamic_lookup" all || exit 1; \
-	done; echo "macos-check: $(words $(TOOLS)) tools built for aarch64-macos and x86_64-macos"
+	done; echo "macos-check: $(words $(PROGS)) tools built for aarch64-macos and x86_64-macos"
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/iotrc/dtrace
@@ -126,11 +147,11 @@ install: all
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s; done
 
 uninstall:
-	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(TOOLS))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGS))
 	rm -rf $(DESTDIR)$(PREFIX)/share/iotrc
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 
 clean:
 	rm -rf build build-*
 
-.PHONY: run bench fuzz all tests check macos-check install uninstall clean
+.PHONY: print-libs run bench fuzz all tests check macos-check install uninstall clean

@@ -3,7 +3,7 @@
 # input (no final newline), read right after an over-long line of hex-like
 # bytes, makes addr_text() call strspn() on a field that is not
 # NUL-terminated: it runs through stale reader memory and past the end of
-# the 256 KiB heap buffer (filters/parse_net.c addr_text). ASan reports a
+# the 256 KiB heap buffer (filters/parse/parse_net.c addr_text). ASan reports a
 # heap-buffer-overflow, so this fails in the asan pass.
 set -eu
 export TZ=UTC

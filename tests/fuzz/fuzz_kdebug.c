@@ -6,9 +6,9 @@
  *                the decoder knows, so that mutations reach deep states
  *   bit 6:       live-style hooks answer look-ups (cwd, fd paths, sockets)
  *   bits 0-1:    lookup mode (auto, tail, full) */
-#include "../../bin/kdebug_decode.h"
-#include "../../bin/kdebug_replay.h"
-#include "../../bin/kdebug_systab.h"
+#include "../../bin/kdebug/kdebug_decode.h"
+#include "../../bin/kdebug/kdebug_replay.h"
+#include "../../bin/kdebug/kdebug_systab.h"
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>

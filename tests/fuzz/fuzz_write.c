@@ -1,4 +1,4 @@
-/* fuzz_write.c — iotrc-write's recovery scanner (filters/write_recover.c),
+/* fuzz_write.c — iotrc-write's recovery scanner (filters/write/write_recover.c),
  * the code that decides how much of a killed writer's leftover survives.
  * Input byte 0 picks the mode; in zstd mode the rest is cut at 0xff bytes
  * into pieces, each compressed as one frame with a checksum (as the writer

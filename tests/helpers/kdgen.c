@@ -29,8 +29,8 @@
  *   terminate TS TID CPU PID                       TRACE_DATA_THREAD_TERMINATE_PID
  *   lost TS                                        TRACE_LOST_EVENTS (kdebug_common.c:630)
  * CALL is a syscall name from kdebug_systab.c or a number. */
-#include "../../bin/kdebug_defs.h"
-#include "../../bin/kdebug_systab.c"
+#include "../../bin/kdebug/kdebug_defs.h"
+#include "../../bin/kdebug/kdebug_systab.c"
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

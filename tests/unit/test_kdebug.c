@@ -3,7 +3,7 @@
  * notes/macos-kdebug.md §3.5 and notes/macos-dtrace.md §1.4, not from the
  * table), every name a real DTrace probefunc (shared/tools/dlint's list),
  * the ABI sizes, and kd_tab against a reference under eviction. Linked
- * with bin/kdebug_*.c (Makefile "unitmods"). */
+ * with bin/kdebug/kdebug_*.c (Makefile "unitmods"). */
 #include "check.h"
 #include "kdebug_decode.h"
 #include "kdebug_defs.h"

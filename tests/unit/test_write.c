@@ -1,4 +1,4 @@
-/* test_write.c — iotrc-write's file names (filters/write_names.c): the
+/* test_write.c — iotrc-write's file names (filters/write/write_names.c): the
  * family's pattern (upstream.md §1.2), the temporary name, and which
  * leftovers recovery may take (only this prefix's, only our shape). */
 #include "check.h"

@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 /* exit statuses (iotrc-kdebug(1)); 3 and 4 as iotrc-launch's LX_NOATTACH
- * and LX_NOROOT (bin/launch.h), so the supervisor explains, not retries */
+ * and LX_NOROOT (bin/launch/launch.h), so the supervisor explains, not retries */
 #define KD_EXIT_OK 0
 #define KD_EXIT_RUNTIME 1
 #define KD_EXIT_USAGE 2
