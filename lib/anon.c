@@ -88,32 +88,58 @@ void anon_token(const char *s, size_t n, char *out)
 	out[12] = 0;
 }
 
-/* One component: keep its last extension unless the dot leads. */
-static size_t anon_component(const char *c, size_t n, char *out)
+/* The extension a last component keeps: its last one, if short and plain
+ * (1-8 ASCII letters or digits) and the dot does not lead. Directories and
+ * odd extensions keep nothing: "/Users/john.smith/" kept ".smith" (issue
+ * 14 #5), and a long or spaced "extension" is part of a name. */
+#define ANON_EXT_MAX 8
+static int plain_char(char ch)
 {
-	const char *dot = NULL;
-	size_t stem = n, o;
-	for (size_t i = n; i-- > 1;)
-		if (c[i] == '.') {
-			dot = c + i;
-			break;
-		}
-	if (dot && dot + 1 < c + n)
-		stem = (size_t)(dot - c);
-	else
-		dot = NULL;
-	anon_token(c, stem, out);
-	o = 12;
-	if (dot) {
-		memcpy(out + o, dot, n - stem);
-		o += n - stem;
+	return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+static size_t anon_ext(const char *c, size_t n)
+{
+	size_t k = 0;
+	while (k < n && k <= ANON_EXT_MAX && plain_char(c[n - 1 - k]))
+		k++;
+	if (k == 0 || k > ANON_EXT_MAX || k + 1 >= n || c[n - 1 - k] != '.')
+		return 0;
+	return k + 1;          /* with its dot */
+}
+
+/* One component: a token, plus the extension when it is the last one. */
+static size_t anon_component(const char *c, size_t n, int last, char *out)
+{
+	size_t ext = last ? anon_ext(c, n) : 0;
+	anon_token(c, n - ext, out);
+	memcpy(out + 12, c + n - ext, ext);
+	return 12 + ext;
+}
+
+/* Where the last real component starts ("." and empty ones don't count);
+ * n when there is none or the path ends in "/" (a directory). */
+static size_t last_component(const char *s, size_t n)
+{
+	size_t i = n, j;
+	if (n && s[n - 1] == '/')
+		return n;
+	while (i > 0) {
+		while (i > 0 && s[i - 1] == '/')
+			i--;
+		j = i;
+		while (j > 0 && s[j - 1] != '/')
+			j--;
+		if (i > j && !(i - j == 1 && s[j] == '.'))
+			return j;
+		i = j;
 	}
-	return o;
+	return n;
 }
 
 size_t anon_path(const char *s, size_t n, char *out, size_t cap)
 {
-	size_t o = 0, i = 0;
+	size_t o = 0, i = 0, last = last_component(s, n);
 	if (n && s[0] == '/' && cap > 1)
 		out[o++] = '/';
 	while (i < n) {
@@ -125,7 +151,7 @@ size_t anon_path(const char *s, size_t n, char *out, size_t cap)
 				break;
 			if (o && out[o - 1] != '/')
 				out[o++] = '/';
-			o += anon_component(s + i, j - i, out + o);
+			o += anon_component(s + i, j - i, i == last, out + o);
 		}
 		i = j + 1;
 	}

@@ -12,8 +12,9 @@ void anon_set_key(const void *key, size_t n);  /* tests */
 /* 12 hex digits of HMAC(key, s) into out (13 bytes). */
 void anon_token(const char *s, size_t n, char *out);
 /* Anonymize every component of a path: a leading '/' is kept, each
- * component hashed, a component's last extension kept ("a.tar.gz" ->
- * hash("a.tar") + ".gz"; ".bashrc" is hashed whole). Empty components
+ * component hashed; the last component keeps its last extension if it is
+ * 1-8 ASCII letters or digits ("a.tar.gz" -> hash("a.tar") + ".gz";
+ * ".bashrc", "x.tmp~" and directories "john.smith" are hashed whole). Empty components
  * and "." vanish. Returns the length written to out (cap >= 2*n + 16). */
 size_t anon_path(const char *s, size_t n, char *out, size_t cap);
 #endif

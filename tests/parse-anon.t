@@ -1,6 +1,7 @@
 #!/bin/sh
-# -a: every path component (keeping a leading / and the extension) and the
-# command line become 12 hex digits of HMAC-SHA-256 under a per-install key
+# -a: every path component (keeping a leading / and the last component's
+# short plain extension) and the command line become 12 hex digits of
+# HMAC-SHA-256 under a per-install key
 # that iotrc-parse creates 0600; same input, same output; another key,
 # another output; not the unsalted SHA-256 a dictionary would reverse.
 set -eu
@@ -10,7 +11,9 @@ rec '#iotrc-records 1 stream=vfs engine=fixture os=darwin clock=ns' \
     'open|9|1|9|x|1763900000000000000|5|3|0|1|-1|-1|/Users/ann/a.tar.gz||0|-1|0|0' \
     'read|9|1|9|x|1763900000000000000|6|10|0|5|3|-1|||10|-1|0|0' \
     'rename|9|1|9|x|1763900000000000000|7|0|0|6|-1|-1|/Users/ann/.bashrc|/tmp/x|0|-1|0|0' \
-    'mkdir|9|1|9|x|1763900000000000000|8|0|0|7|-1|-1|/Users/ann/new||0|-1|0|0' >"$T/in"
+    'mkdir|9|1|9|x|1763900000000000000|8|0|0|7|-1|-1|/Users/ann/new||0|-1|0|0' \
+    'open|9|1|9|x|1763900000000000000|9|4|0|1|-1|-1|/Users/john.smith/x.secretname1||0|-1|0|0' \
+    'mkdir|9|1|9|x|1763900000000000000|10|0|0|7|-1|-1|/Users/ann/v1.backup||0|-1|0|0' >"$T/in"
 iotrc-parse -a --anon-key "$T/key" vfs <"$T/in" >"$T/a1"
 [ "$(stat -c %a "$T/key")" = 600 ] || { echo "key mode $(stat -c %a "$T/key")"; exit 1; }
 [ "$(stat -c %s "$T/key")" = 32 ] || { echo "key size"; exit 1; }
@@ -30,6 +33,9 @@ assert re.fullmatch(f'/{h}/{h}/{h} -> /{h}/{h}', f[2]), f[2]
 assert re.fullmatch(f'/{h}/{h}/{h}/', f[3]), f[3]
 parts = f[0].split('/')
 assert parts[2] == f[2].split('/')[2] == f[3].split('/')[2]   # "ann" -> one token
+# only a last component keeps an extension, and only a short plain one
+assert re.fullmatch(f'/{h}/{h}/{h}', f[4]) and 'smith' not in f[4], f[4]
+assert re.fullmatch(f'/{h}/{h}/{h}/', f[5]), f[5]          # a directory keeps none
 assert hashlib.sha256(b'ann').hexdigest()[:12] != parts[2]    # not a dictionary hash
 assert b['filename'][0] != f[0]                                # keyed
 assert 'ann' not in open(f'{t}/a1').read() and 'Users' not in open(f'{t}/a1').read()

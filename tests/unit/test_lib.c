@@ -302,6 +302,15 @@ static void test_crypto(void)
 	CHECK(!strcmp(out + strlen(out) - 3, ".gz"));
 	anon_path("rel//./.bashrc/", 15, out, sizeof out);
 	CHECK(strlen(out) == 12 + 1 + 12 && out[0] != '/' && !strchr(out, '.'));
+	/* only the last component keeps an extension, and only a plain one */
+	anon_path("/Users/john.smith/notes.txt", 27, out, sizeof out);
+	CHECK(strlen(out) == 3 * 13 + 4 && !strstr(out, "smith") && !strcmp(out + 39, ".txt"));
+	anon_path("/d/x.secretname1", 16, out, sizeof out);          /* 11 chars: not an extension */
+	CHECK(strlen(out) == 1 + 12 + 1 + 12 && !strchr(out, '.'));
+	anon_path("/d/x.a b", 8, out, sizeof out);                   /* not plain */
+	CHECK(strlen(out) == 1 + 12 + 1 + 12 && !strchr(out, '.'));
+	anon_path("/d/john.smith/", 14, out, sizeof out);            /* a directory: no type */
+	CHECK(strlen(out) == 1 + 12 + 1 + 12 && !strchr(out, '.'));
 	anon_set_key("another key.....", 16);
 	anon_token("ann", 3, tok2);
 	CHECK(strcmp(tok, tok2) != 0);                 /* keyed: not a dictionary hash */
