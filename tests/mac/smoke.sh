@@ -117,5 +117,9 @@ echo
 echo "iotrc-kdebug counters (non-zero):"
 grep -v ' 0$' "$W/kd.stats" 2>/dev/null | sed 's/^/   /'
 echo "macOS $(sw_vers -productVersion 2>/dev/null) $(uname -m); SIP: $(csrutil status 2>/dev/null | head -n 1)"
-keep=/tmp/iotrc-smoke-result.tgz
-tar -czf "$keep" -C "$W" . 2>/dev/null && echo "traces kept in $keep (attach it to a bug report)"
+# The traces hold paths and command lines: keep them in a private folder
+# of a unique name (never a fixed name in /tmp, which another user could
+# plant as a symlink for root to follow), and say where.
+K=$(umask 077 && mktemp -d "${TMPDIR:-/tmp}/iotrc-smoke-result.XXXXXX") || exit 1
+keep=$K/iotrc-smoke-result.tgz
+(umask 077 && tar -czf "$keep" -C "$W" .) 2>/dev/null && echo "traces kept in $keep (private to root; attach it to a bug report)"
