@@ -175,13 +175,15 @@ int rec_split_parse(const char *line, size_t len, struct rec *r, uint32_t textma
 				neg = line[i++] == '-';
 			for (; i < len && line[i] != REC_SEP; i++) {
 				unsigned d = (unsigned char)line[i] - '0';
-				if (d > 9 || digits >= 19) {
+				if (d > 9 || digits >= 18) {
 					ok = 0;
 					continue;
 				}
 				v = v * 10 + d, digits++;
 			}
-			if (!ok || (digits == 0 && i > start)) {   /* junk, or 19+ digits: the slow path */
+			/* junk, or 19+ digits: the checked slow path (18 digits cannot
+			 * overflow int64, 19 can, and its negation can too) */
+			if (!ok || (digits == 0 && i > start)) {
 				int64_t sv = 0;
 				ok = parse_s64_n(line + start, i - start, &sv) == 0;
 				r->v[nf] = sv;

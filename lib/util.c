@@ -113,6 +113,8 @@ char *xstrdup(const char *s)
 int parse_u64_n(const char *s, size_t n, uint64_t *out)
 {
 	uint64_t v = 0;
+	while (n > 20 && s[0] == '0')    /* leading zeros change nothing */
+		s++, n--;
 	if (n == 0 || n > 20)
 		return -1;
 	if (n < 20) {                   /* cannot overflow: no checks per digit */

@@ -12,7 +12,7 @@
 
 struct iorec {
 	int64_t pid, ppid, tid, major, minor, block, bytes, resid, err, start, cpu, bflags;
-	int has_start, has_cpu, has_block, has_bytes;
+	int has_start, has_cpu, has_block, has_bytes, resid_unusable;
 };
 
 static int pull(const struct rec *r, struct iorec *v, int darwin)
@@ -25,14 +25,22 @@ static int pull(const struct rec *r, struct iorec *v, int darwin)
 	v->minor = fs64(r, FI_MINOR, 0, &bad);
 	v->has_block = rec_s64(r, FI_BLOCK, &v->block) == 1;
 	v->has_bytes = rec_s64(r, FI_BYTES, &v->bytes) == 1;
-	v->resid = fs64(r, FI_RESID, 0, &bad);
+	/* resid: a huge unsigned value (kdebug's engine prints it as one) is a
+	 * count we cannot use, not a broken record: the row stays, size empty */
+	int k = rec_s64(r, FI_RESID, &v->resid);
+	uint64_t u;
+	v->resid_unusable = k < 0 && parse_u64_n(r->f[FI_RESID], r->n[FI_RESID], &u) == 0;
 	v->err = fs64(r, FI_ERR, 0, &bad);
 	v->has_start = rec_s64(r, FI_START, &v->start) == 1 && v->start > 0;
 	v->has_cpu = rec_s64(r, FI_CPU, &v->cpu) == 1 && v->cpu >= 0;
 	v->bflags = darwin ? fs64(r, FI_FLAGS, 0, &bad) : 0;
 	for (int i = FI_BLOCK; i <= FI_CPU; i++)
-		if (i != FI_FLAGS && r->n[i] && rec_s64(r, i, &(int64_t){ 0 }) < 0)
+		if (i != FI_FLAGS && i != FI_RESID && r->n[i] && rec_s64(r, i, &(int64_t){ 0 }) < 0)
 			bad = 1;
+	if (k < 0 && !v->resid_unusable)
+		bad = 1;
+	if (k != 1)
+		v->resid = 0;
 	return bad ? -1 : 0;
 }
 
@@ -41,7 +49,7 @@ int row_io(struct parser *p, const struct rec *r)
 	char op[32], flags[256], dev[48];
 	struct iorec v;
 	int64_t mono, lat;
-	int darwin = p->os == OS_DARWIN;
+	int darwin = p->os == OS_DARWIN, ok;
 	size_t n;
 	if (r->n[F_OP] != 4 || memcmp(r->f[F_OP], "done", 4) != 0) {
 		p->st.unknown_op++;
@@ -60,8 +68,9 @@ int row_io(struct parser *p, const struct rec *r)
 	put_opt_u64(&p->out, v.tid > 0, (uint64_t)v.tid);
 	put_str_field(p, r, F_EXEC);
 	put_opt_u64(&p->out, v.has_block && v.block >= 0, (uint64_t)v.block);      /* sector */
-	put_opt_u64(&p->out, v.has_bytes && v.bytes >= v.resid && v.resid >= 0,
-	            (uint64_t)(v.bytes - v.resid));                            /* size */
+	/* size: bytes less the residual, computed only when it cannot overflow */
+	ok = v.has_bytes && !v.resid_unusable && v.resid >= 0 && v.bytes >= v.resid;
+	put_opt_u64(&p->out, ok, ok ? (uint64_t)(v.bytes - v.resid) : 0);
 	lat = v.has_start ? mono_span(mono, mono_to_ns(p, v.start)) : -1;
 	if (lat >= 0)                                                     /* latency_ms */
 		put_float_ms(&p->out, lat);
