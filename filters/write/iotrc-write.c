@@ -20,7 +20,7 @@
 static const char usage_text[] =
 	"usage: iotrc-write -d DIR -p PREFIX [-n] [-r ROWS] [-a AGE] [-s SIZE] [-l LEVEL]\n"
 	"                   [-T THREADS] [-f INTERVAL] [--retry-interval INTERVAL]\n"
-	"                   [--max-row SIZE] [--stats FILE]\n"
+	"                   [--max-row SIZE] [--stats FILE] [-g]\n"
 	"  -d, --dir DIR             write files into DIR (created if missing)\n"
 	"  -p, --prefix PREFIX       name files PREFIX_<YYYYMMDD_HHMMSS_mmm>_<NNNN>.csv.zst\n"
 	"  -r, --max-rows ROWS       rotate after ROWS data rows (100000; 0: no limit)\n"
@@ -33,6 +33,7 @@ static const char usage_text[] =
 	"  -n, --no-compress         write plain .csv files\n"
 	"      --max-row SIZE        drop (and count) rows longer than SIZE (1M)\n"
 	"      --stats FILE          rewrite FILE with counters about once a second\n"
+	"  -g, --group               files 0640 and new folders 0750 (default 0600, 0700)\n"
 	"  -h, --help                print this help and exit\n";
 
 enum { OPT_RETRY = 256, OPT_MAXROW, OPT_STATS };
@@ -49,6 +50,7 @@ static const struct option longopts[] = {
 	{ "no-compress", no_argument, NULL, 'n' },
 	{ "max-row", required_argument, NULL, OPT_MAXROW },
 	{ "stats", required_argument, NULL, OPT_STATS },
+	{ "group", no_argument, NULL, 'g' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 },
 };
@@ -63,6 +65,7 @@ static const struct { const char *key; size_t off; } stat_keys[] = {
 	{ "files_finished", offsetof(struct wstats, files_finished) },
 	{ "files_recovered", offsetof(struct wstats, files_recovered) },
 	{ "rows_recovered", offsetof(struct wstats, rows_recovered) },
+	{ "files_refused", offsetof(struct wstats, files_refused) },
 	{ "files_unfinished", offsetof(struct wstats, files_unfinished) },
 	{ "bytes_in", offsetof(struct wstats, bytes_in) },
 	{ "bytes_out", offsetof(struct wstats, bytes_out) },
@@ -157,8 +160,10 @@ static void parse_opts(struct wcfg *c, int argc, char **argv)
 	c->level = 3;
 	c->compress = 1;
 	c->max_row = 1 << 20;
+	c->fmode = 0600;                      /* traces carry paths and command lines */
+	c->dmode = 0700;
 	opterr = 0;                           /* our own one-line messages */
-	while ((ch = getopt_long(argc, argv, ":d:p:r:a:s:l:T:f:nh", longopts, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, ":d:p:r:a:s:l:T:f:ngh", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'd': c->dir = optarg; break;
 		case 'p': c->prefix = optarg; break;
@@ -170,6 +175,7 @@ static void parse_opts(struct wcfg *c, int argc, char **argv)
 		case 'f': c->flush_ns = opt_duration("--flush-interval", optarg, 0); break;
 		case OPT_RETRY: c->retry_ns = opt_duration("--retry-interval", optarg, 0); break;
 		case 'n': c->compress = 0; break;
+		case 'g': c->fmode = 0640, c->dmode = 0750; break;
 		case OPT_MAXROW: c->max_row = (size_t)opt_size("--max-row", optarg); break;
 		case OPT_STATS: c->stats = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);

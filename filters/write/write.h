@@ -19,6 +19,7 @@ struct wcfg {
 	int64_t flush_ns, retry_ns;
 	int level, threads, compress;
 	size_t max_row;                   /* longest row we accept, bytes */
+	unsigned fmode, dmode;            /* 0600/0700, or 0640/0750 with -g */
 };
 
 /* The --stats FILE keys; see iotrc-write(1). */
@@ -27,7 +28,7 @@ struct wstats {
 	uint64_t files_finished, bytes_in, bytes_out;
 	uint64_t write_errors, write_failing, files_unfinished;
 	uint64_t headers_changed, headers_repeated, rows_too_long, blank_lines;
-	uint64_t files_recovered, rows_recovered;
+	uint64_t files_recovered, rows_recovered, files_refused;
 	const char *current_file, *last_error;
 };
 
@@ -74,6 +75,10 @@ void wdir_open(struct writer *w);                 /* mkdir -p, open, lock */
 void wdir_announce(struct writer *w, const char *final);
 int wdir_sync(struct writer *w);
 void wdir_error(struct writer *w, const char *name, int err);
+/* Open name in DIR for recovery, refusing (and reporting) what is not a
+ * regular file of ours: a symlink, a FIFO, another user's file. -1 if
+ * refused. */
+int wdir_open_own(struct writer *w, const char *name, int flags);
 
 /* write_sys_*.c: make data durable (F_FULLFSYNC on macOS); a bigger
  * input pipe where the system allows it (Linux). */

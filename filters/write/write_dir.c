@@ -13,8 +13,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* mkdir -p */
-static int make_dirs(const char *path)
+/* mkdir -p, each folder we create private (mode exactly dmode, whatever
+ * the umask: traces carry paths and command lines). */
+static int make_dirs(const char *path, unsigned dmode)
 {
 	char *p = xstrdup(path), *s = p;
 	int rc = 0;
@@ -24,7 +25,12 @@ static int make_dirs(const char *path)
 		s = strchr(s, '/');
 		if (s)
 			*s = 0;
-		if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+		if (mkdir(p, (mode_t)dmode) == 0) {
+			if (chmod(p, (mode_t)dmode) < 0) {
+				rc = -1;
+				break;
+			}
+		} else if (errno != EEXIST) {
 			rc = -1;
 			break;
 		}
@@ -36,6 +42,16 @@ static int make_dirs(const char *path)
 	return rc;
 }
 
+/* Was an open refused because name is a symlink? (ELOOP, or EACCES where
+ * Linux's protected_symlinks/protected_regular act first.) */
+static int is_link(int dirfd, const char *name)
+{
+	struct stat sb;
+	int e = errno, link = fstatat(dirfd, name, &sb, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(sb.st_mode);
+	errno = e;
+	return link;
+}
+
 /* A second writer on the same DIR and PREFIX would "recover" the first
  * one's temporary file under its feet; a POSIX lock on .PREFIX.lock stops
  * it (released by the kernel when we die, even by SIGKILL). */
@@ -43,10 +59,18 @@ static void lock_prefix(struct writer *w)
 {
 	char name[WNAME_MAX + 1];
 	struct flock fl;
+	struct stat sb;
 	snprintf(name, sizeof name, ".%s.lock", w->cfg.prefix);
-	w->lockfd = openat(w->dirfd, name, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+	/* O_NOFOLLOW: as root, never create or open a file through a link
+	 * another user planted under this name */
+	w->lockfd = openat(w->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
+	                   w->cfg.fmode);
+	if (w->lockfd < 0 && is_link(w->dirfd, name))
+		die(1, "%s/%s: is a symbolic link; not followed (remove it)", w->cfg.dir, name);
 	if (w->lockfd < 0)
 		dieerr(1, "%s/%s", w->cfg.dir, name);
+	if (fstat(w->lockfd, &sb) < 0 || !S_ISREG(sb.st_mode))
+		die(1, "%s/%s: not a regular file; not used (remove it)", w->cfg.dir, name);
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
@@ -61,11 +85,22 @@ static void lock_prefix(struct writer *w)
 void wdir_open(struct writer *w)
 {
 	char abs[PATH_MAX];
-	if (make_dirs(w->cfg.dir) < 0)
+	struct stat sb;
+	if (make_dirs(w->cfg.dir, w->cfg.dmode) < 0)
 		dieerr(1, "%s", w->cfg.dir);
-	w->dirfd = open(w->cfg.dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* The folder itself must not be a link or another user's: someone who
+	 * owns it could swap our files (macOS /tmp and /var are links, so
+	 * only the last component is checked this way). */
+	w->dirfd = open(w->cfg.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (w->dirfd < 0 && (errno == ELOOP || errno == ENOTDIR) &&
+	    lstat(w->cfg.dir, &sb) == 0 && S_ISLNK(sb.st_mode))
+		die(1, "%s: is a symbolic link; not followed (give the real folder)", w->cfg.dir);
 	if (w->dirfd < 0)
 		dieerr(1, "%s", w->cfg.dir);
+	if (fstat(w->dirfd, &sb) < 0)
+		dieerr(1, "%s", w->cfg.dir);
+	if (sb.st_uid != geteuid() && sb.st_uid != 0)
+		die(1, "%s: owned by uid %ld, not by us; not used", w->cfg.dir, (long)sb.st_uid);
 	if (!realpath(w->cfg.dir, abs))
 		dieerr(1, "%s", w->cfg.dir);
 	w->dirabs = xstrdup(abs);
@@ -94,6 +129,35 @@ int wdir_sync(struct writer *w)
 		return -1;
 	}
 	return 0;
+}
+
+int wdir_open_own(struct writer *w, const char *name, int flags)
+{
+	struct stat sb;
+	const char *why = NULL;
+	int fd = openat(w->dirfd, name, flags | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0 && is_link(w->dirfd, name))
+		why = "a symbolic link";
+	else if (fd < 0) {
+		wdir_error(w, name, errno);
+		warnmsg("%s; not recovered", w->lasterr);
+		w->st.files_refused++;
+		return -1;
+	} else if (fstat(fd, &sb) < 0 || !S_ISREG(sb.st_mode))
+		why = "not a regular file";
+	else if (sb.st_uid != geteuid())
+		why = "another user's file";
+	if (why) {
+		if (fd >= 0)
+			close(fd);
+		snprintf(w->lasterr, sizeof w->lasterr, "%s/%s: %s; not recovered, left as it is",
+		         w->cfg.dir, name, why);
+		w->st.last_error = w->lasterr;
+		warnmsg("%s", w->lasterr);
+		w->st.files_refused++;
+		return -1;
+	}
+	return fd;
 }
 
 /* Remember "DIR/name: reason" for the stats file (key last_error). */

@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zstd.h>
 
@@ -145,7 +146,18 @@ static int open_tmp(struct writer *w)
 		    wname_tmp(f->tmp, sizeof f->tmp, f->final) < 0)
 			die(1, "%s: file name too long", w->cfg.prefix);
 		if (faccessat(w->dirfd, f->final, F_OK, 0) < 0) {
-			f->fd = openat(w->dirfd, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+			/* O_EXCL refuses a planted name, symlink or not; the mode is
+			 * set exactly, whatever the umask */
+			f->fd = openat(w->dirfd, f->tmp,
+			               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, w->cfg.fmode);
+			if (f->fd >= 0 && fchmod(f->fd, w->cfg.fmode) < 0) {
+				int e = errno;
+				close(f->fd);
+				f->fd = -1;
+				(void)unlinkat(w->dirfd, f->tmp, 0);
+				errno = e;
+				return -1;
+			}
 			if (f->fd >= 0)
 				break;
 			if (errno != EEXIST || tries > 1000)

@@ -143,11 +143,9 @@ static int finish_recovered(struct writer *w, int fd, const char *name, const ch
 static void recover_one(struct writer *w, const char *name, const char *final, int zst)
 {
 	struct scan s;
-	int fd = openat(w->dirfd, name, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		warnerr("%s/%s", w->cfg.dir, name);
+	int fd = wdir_open_own(w, name, O_RDWR);
+	if (fd < 0)
 		return;
-	}
 	memset(&s, 0, sizeof s);
 	recover_scan(fd, zst, &s.good_off, &s.good_rows);
 	if (s.good_rows < 2) {                 /* no data row was flushed */
@@ -171,9 +169,13 @@ void recover_dir(struct writer *w)
 	char final[WNAME_MAX + 1], **names = NULL;
 	size_t n = 0, cap = 0;
 	struct dirent *de;
-	DIR *d = opendir(w->cfg.dir);
-	if (!d)
+	int dfd = openat(w->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	DIR *d = dfd < 0 ? NULL : fdopendir(dfd);   /* the folder we hold, not a path */
+	if (!d) {
+		if (dfd >= 0)
+			close(dfd);
 		dieerr(1, "%s", w->cfg.dir);
+	}
 	while ((de = readdir(d)) != NULL) {
 		if (!wname_match_tmp(de->d_name, w->cfg.prefix, final, sizeof final))
 			continue;
