@@ -66,6 +66,8 @@ static const struct { const char *key; size_t off; } stat_keys[] = {
 	{ "files_recovered", offsetof(struct wstats, files_recovered) },
 	{ "rows_recovered", offsetof(struct wstats, rows_recovered) },
 	{ "files_refused", offsetof(struct wstats, files_refused) },
+	{ "rows_lost", offsetof(struct wstats, rows_lost) },
+	{ "dir_recreated", offsetof(struct wstats, dir_recreated) },
 	{ "files_unfinished", offsetof(struct wstats, files_unfinished) },
 	{ "bytes_in", offsetof(struct wstats, bytes_in) },
 	{ "bytes_out", offsetof(struct wstats, bytes_out) },
@@ -320,6 +322,7 @@ int main(int argc, char **argv)
 	out_free(&w);
 	free(w.header);
 	free(w.dirabs);
-	/* rows lost to write errors are a runtime failure, if a counted one */
-	return status || w.st.write_errors || w.st.files_unfinished ? 1 : 0;
+	/* rows lost to write errors or with a removed folder are a runtime
+	 * failure, if a counted one */
+	return status || w.st.write_errors || w.st.files_unfinished || w.st.rows_lost ? 1 : 0;
 }

@@ -29,6 +29,7 @@ struct wstats {
 	uint64_t write_errors, write_failing, files_unfinished;
 	uint64_t headers_changed, headers_repeated, rows_too_long, blank_lines;
 	uint64_t files_recovered, rows_recovered, files_refused;
+	uint64_t rows_lost, dir_recreated;
 	const char *current_file, *last_error;
 };
 
@@ -72,6 +73,10 @@ int wname_match_tmp(const char *name, const char *prefix, char *out, size_t cap)
 
 /* write_dir.c */
 void wdir_open(struct writer *w);                 /* mkdir -p, open, lock */
+/* Was DIR removed while we hold it (its link count fell to 0)? Then
+ * wdir_reopen creates, opens and locks it again: 0, or -1 (reported). */
+int wdir_gone(struct writer *w);
+int wdir_reopen(struct writer *w);
 void wdir_announce(struct writer *w, const char *final);
 int wdir_sync(struct writer *w);
 void wdir_error(struct writer *w, const char *name, int err);

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,10 +53,27 @@ static int is_link(int dirfd, const char *name)
 	return link;
 }
 
+/* Failures of attaching to DIR: "DIR[/what]: reason" goes to w->lasterr
+ * (and the stats file); err adds strerror(err). Returns -1. */
+static int why(struct writer *w, int err, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static int why(struct writer *w, int err, const char *fmt, ...)
+{
+	va_list ap;
+	int n = snprintf(w->lasterr, sizeof w->lasterr, "%s", w->cfg.dir);
+	va_start(ap, fmt);
+	if (n > 0 && (size_t)n < sizeof w->lasterr)
+		n += vsnprintf(w->lasterr + n, sizeof w->lasterr - (size_t)n, fmt, ap);
+	va_end(ap);
+	if (err && n > 0 && (size_t)n < sizeof w->lasterr)
+		snprintf(w->lasterr + n, sizeof w->lasterr - (size_t)n, ": %s", strerror(err));
+	w->st.last_error = w->lasterr;
+	return -1;
+}
+
 /* A second writer on the same DIR and PREFIX would "recover" the first
  * one's temporary file under its feet; a POSIX lock on .PREFIX.lock stops
  * it (released by the kernel when we die, even by SIGKILL). */
-static void lock_prefix(struct writer *w)
+static int lock_prefix(struct writer *w)
 {
 	char name[WNAME_MAX + 1];
 	struct flock fl;
@@ -65,46 +83,73 @@ static void lock_prefix(struct writer *w)
 	 * another user planted under this name */
 	w->lockfd = openat(w->dirfd, name, O_RDWR | O_CREAT | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC,
 	                   w->cfg.fmode);
-	if (w->lockfd < 0 && is_link(w->dirfd, name))
-		die(1, "%s/%s: is a symbolic link; not followed (remove it)", w->cfg.dir, name);
 	if (w->lockfd < 0)
-		dieerr(1, "%s/%s", w->cfg.dir, name);
+		return is_link(w->dirfd, name) ? why(w, 0, "/%s: is a symbolic link; not followed (remove it)", name)
+		                               : why(w, errno, "/%s", name);
 	if (fstat(w->lockfd, &sb) < 0 || !S_ISREG(sb.st_mode))
-		die(1, "%s/%s: not a regular file; not used (remove it)", w->cfg.dir, name);
+		return why(w, 0, "/%s: not a regular file; not used (remove it)", name);
 	memset(&fl, 0, sizeof fl);
 	fl.l_type = F_WRLCK;
 	fl.l_whence = SEEK_SET;
 	if (fcntl(w->lockfd, F_SETLK, &fl) < 0) {
 		if (errno == EAGAIN || errno == EACCES)
-			die(1, "%s: another iotrc-write is writing prefix %s here", w->cfg.dir,
-			    w->cfg.prefix);
-		dieerr(1, "%s/%s: lock", w->cfg.dir, name);
+			return why(w, 0, ": another iotrc-write is writing prefix %s here", w->cfg.prefix);
+		return why(w, errno, "/%s: lock", name);
 	}
+	return 0;
 }
 
-void wdir_open(struct writer *w)
+/* Create DIR if missing, open and check it, lock our prefix. */
+static int attach(struct writer *w)
 {
 	char abs[PATH_MAX];
 	struct stat sb;
 	if (make_dirs(w->cfg.dir, w->cfg.dmode) < 0)
-		dieerr(1, "%s", w->cfg.dir);
+		return why(w, errno, "%s", "");
 	/* The folder itself must not be a link or another user's: someone who
 	 * owns it could swap our files (macOS /tmp and /var are links, so
 	 * only the last component is checked this way). */
 	w->dirfd = open(w->cfg.dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (w->dirfd < 0 && (errno == ELOOP || errno == ENOTDIR) &&
 	    lstat(w->cfg.dir, &sb) == 0 && S_ISLNK(sb.st_mode))
-		die(1, "%s: is a symbolic link; not followed (give the real folder)", w->cfg.dir);
-	if (w->dirfd < 0)
-		dieerr(1, "%s", w->cfg.dir);
-	if (fstat(w->dirfd, &sb) < 0)
-		dieerr(1, "%s", w->cfg.dir);
+		return why(w, 0, ": is a symbolic link; not followed (give the real folder)");
+	if (w->dirfd < 0 || fstat(w->dirfd, &sb) < 0)
+		return why(w, errno, "%s", "");
 	if (sb.st_uid != geteuid() && sb.st_uid != 0)
-		die(1, "%s: owned by uid %ld, not by us; not used", w->cfg.dir, (long)sb.st_uid);
+		return why(w, 0, ": owned by uid %ld, not by us; not used", (long)sb.st_uid);
 	if (!realpath(w->cfg.dir, abs))
-		dieerr(1, "%s", w->cfg.dir);
+		return why(w, errno, "%s", "");
+	free(w->dirabs);
 	w->dirabs = xstrdup(abs);
-	lock_prefix(w);
+	return lock_prefix(w);
+}
+
+void wdir_open(struct writer *w)
+{
+	w->dirfd = w->lockfd = -1;
+	if (attach(w) < 0)
+		die(1, "%s", w->lasterr);
+}
+
+int wdir_gone(struct writer *w)
+{
+	struct stat sb;
+	return fstat(w->dirfd, &sb) == 0 && sb.st_nlink == 0;
+}
+
+int wdir_reopen(struct writer *w)
+{
+	if (w->lockfd >= 0)
+		close(w->lockfd);
+	if (w->dirfd >= 0)
+		close(w->dirfd);
+	w->dirfd = w->lockfd = -1;
+	if (attach(w) < 0) {
+		warnmsg("%s", w->lasterr);
+		return -1;
+	}
+	warnmsg("%s: was removed while in use; created again", w->cfg.dir);
+	return 0;
 }
 
 /* One line per finished file, shorter than PIPE_BUF, so that writers

@@ -135,6 +135,33 @@ static void resumed(struct writer *w)
 	        (unsigned long long)(w->st.rows_dropped - w->dropped_at_fail));
 }
 
+/* DIR was removed under us (rm -rf of the session, a cleaner): the file
+ * being written went with it. Its durable rows were counted as written:
+ * they are lost (rows_lost); rows not yet flushed are dropped. Then DIR is
+ * created again, and the next row starts a new file there. */
+static void dir_vanished(struct writer *w)
+{
+	struct wfile *f = &w->f;
+	if (f->fd >= 0) {
+		w->st.rows_lost += f->rows_good;
+		w->st.rows_dropped += f->rows - f->rows_good;
+		warnmsg("%s/%s: the folder was removed; %llu rows lost with it", w->cfg.dir, f->tmp,
+		        (unsigned long long)f->rows);
+		close(f->fd);
+		f->fd = -1;
+		f->rows = f->rows_good = 0;
+		w->st.current_file = NULL;
+	}
+	w->st.rows_pending = 0;
+	w->pending_since = 0;
+	w->stage_len = 0;
+	if (w->cctx)
+		ZSTD_CCtx_reset(w->cctx, ZSTD_reset_session_only);
+	if (wdir_reopen(w) == 0)
+		w->st.dir_recreated++;
+	stats_tick(w->stats, 1);
+}
+
 static int open_tmp(struct writer *w)
 {
 	struct wfile *f = &w->f;
@@ -176,6 +203,8 @@ int out_ensure(struct writer *w)
 		return 0;
 	if (w->failing && w->now < w->next_retry_ns)
 		return -1;
+	if (wdir_gone(w))
+		dir_vanished(w);
 	if (open_tmp(w) < 0) {
 		went_bad(w, f->tmp, errno);
 		return -1;
@@ -205,6 +234,10 @@ static int end_frame(struct writer *w, int finishing)
 		return 0;                          /* nothing new: no empty frame */
 	if (pump(w, ZSTD_e_end) < 0 || (finishing ? wsync_full : wsync_data)(f->fd) < 0)
 		return -1;
+	if (wdir_gone(w)) {                    /* synced into a removed folder */
+		dir_vanished(w);
+		return 0;
+	}
 	if (f->good_off == 0 && !finishing)
 		(void)wdir_sync(w);
 	w->st.rows_written += f->rows - f->rows_good;
@@ -263,6 +296,8 @@ int out_finish(struct writer *w)
 		out_broken(w, errno);
 		return -1;
 	}
+	if (f->fd < 0)                         /* its folder was removed */
+		return 0;
 	return commit(w);
 }
 
