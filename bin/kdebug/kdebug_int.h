@@ -7,7 +7,7 @@
 #include "fdmap.h"
 #include "kdebug_decode.h"
 #include "kdebug_systab.h"
-#include "kdebug_tab.h"
+#include "kdtab.h"
 
 #define KD_UNK INT64_MIN           /* an empty numeric field */
 
