@@ -13,7 +13,8 @@ struct str {
 };
 struct ent {
 	uint64_t key;
-	uint32_t str, aux, hnext, prev, next, pad;
+	uint32_t str, hnext, prev, next;
+	uint64_t aux;                   /* the caller's: same 32 bytes as with pad */
 };
 struct fdmap {
 	size_t cap;
@@ -224,7 +225,7 @@ static uint32_t alloc_ent(struct fdmap *m)
 	return m->hwm++;
 }
 
-int fdmap_put(struct fdmap *m, uint64_t key, const char *s, size_t n, uint32_t aux)
+int fdmap_put64(struct fdmap *m, uint64_t key, const char *s, size_t n, uint64_t aux)
 {
 	uint32_t *link = find(m, key), i, id;
 	if (n > UINT32_MAX - 64)
@@ -265,7 +266,21 @@ int fdmap_put(struct fdmap *m, uint64_t key, const char *s, size_t n, uint32_t a
 void fdmap_set_byte_cap(struct fdmap *m, size_t bytes) { m->byte_cap = bytes; }
 size_t fdmap_bytes(const struct fdmap *m) { return m->bytes; }
 
+int fdmap_put(struct fdmap *m, uint64_t key, const char *s, size_t n, uint32_t aux)
+{
+	return fdmap_put64(m, key, s, n, aux);
+}
+
 const char *fdmap_get(struct fdmap *m, uint64_t key, size_t *n, uint32_t *aux)
+{
+	uint64_t a;
+	const char *s = fdmap_get64(m, key, n, &a);
+	if (s && aux)
+		*aux = (uint32_t)a;
+	return s;
+}
+
+const char *fdmap_get64(struct fdmap *m, uint64_t key, size_t *n, uint64_t *aux)
 {
 	uint32_t i = *find(m, key);
 	struct str *p;
@@ -295,15 +310,15 @@ int fdmap_del(struct fdmap *m, uint64_t key)
 int fdmap_copy(struct fdmap *m, uint64_t src, uint64_t dst)
 {
 	size_t n;
-	uint32_t aux;
-	const char *s = fdmap_get(m, src, &n, &aux);
+	uint64_t aux;
+	const char *s = fdmap_get64(m, src, &n, &aux);
 	char *tmp;
 	int r;
 	if (!s)
 		return 0;
 	tmp = xmalloc(n + 1);       /* s may be freed if dst's old value was it */
 	memcpy(tmp, s, n);
-	r = fdmap_put(m, dst, tmp, n, aux) == 0;
+	r = fdmap_put64(m, dst, tmp, n, aux) == 0;
 	free(tmp);
 	return r;
 }

@@ -18,6 +18,9 @@ void fdmap_free(struct fdmap *m);
 int fdmap_put(struct fdmap *m, uint64_t key, const char *s, size_t n, uint32_t aux);
 /* Lookup; touches the entry. Returns NULL when absent. */
 const char *fdmap_get(struct fdmap *m, uint64_t key, size_t *n, uint32_t *aux);
+/* The same with a 64-bit aux (room for a serial number that never wraps). */
+int fdmap_put64(struct fdmap *m, uint64_t key, const char *s, size_t n, uint64_t aux);
+const char *fdmap_get64(struct fdmap *m, uint64_t key, size_t *n, uint64_t *aux);
 int fdmap_del(struct fdmap *m, uint64_t key);  /* 1 if it was there */
 /* Copy key src's value to dst. 1 if copied. */
 int fdmap_copy(struct fdmap *m, uint64_t src, uint64_t dst);

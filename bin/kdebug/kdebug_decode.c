@@ -52,7 +52,7 @@ struct kd_decoder *kd_new(const struct kd_config *c, const struct kd_hooks *h,
 	d->threads.on_evict = thread_evicted, d->threads.ctx = d;
 	kdtab_init(&d->procs, sizeof(struct kd_proc), c->max_procs);
 	kdtab_init(&d->ios, sizeof(struct kd_io), c->max_ios);
-	d->fds = fdmap_new(c->max_fds);
+	kd_fds_init(d);
 	d->vnodes = fdmap_new(c->max_vnodes);
 	d->slots = xcalloc(d->cfg.max_slots, sizeof *d->slots);
 	d->slot_free = xcalloc(d->cfg.max_slots, sizeof *d->slot_free);
@@ -64,7 +64,7 @@ void kd_free(struct kd_decoder *d)
 	if (!d)
 		return;
 	kdtab_free(&d->threads), kdtab_free(&d->procs), kdtab_free(&d->ios);
-	fdmap_free(d->fds), fdmap_free(d->vnodes);
+	kd_fds_free(d), fdmap_free(d->vnodes);
 	for (size_t i = 0; i < d->nslots; i++)
 		free(d->slots[i]);
 	free(d->slots), free(d->slot_free);
@@ -76,7 +76,7 @@ const struct kd_stats *kd_get_stats(struct kd_decoder *d)
 	d->st.threads_evicted = d->threads.evictions;
 	d->st.procs_evicted = d->procs.evictions;
 	d->st.io_evicted = d->ios.evictions;
-	d->st.fd_evictions = fdmap_evictions(d->fds);
+	d->st.fd_evictions = kd_fd_evictions(d);
 	d->st.vnode_evictions = fdmap_evictions(d->vnodes);
 	return &d->st;
 }
@@ -356,7 +356,6 @@ static void on_identity(struct kd_decoder *d, const kd_buf *e)
 {
 	char name[33];
 	struct kd_thread *t;
-	struct kd_proc *p;
 	struct kd_vrec v;
 	switch (KD_EVENTID(e->debugid)) {
 	case KD_TRACE_DATA_NEWTHREAD:
@@ -383,10 +382,7 @@ static void on_identity(struct kd_decoder *d, const kd_buf *e)
 		v.pathn = exec_path(d, e->arg5, d->tmp[0], &v.entry);
 		v.path = d->tmp[0];
 		kd_emit_vfs(d, pid, e->arg5, e->timestamp, &v);
-		p = kd_proc_get(d, pid, 1);
-		p->flags |= PF_EXECD;
-		d->serial = (d->serial + 1) & KD_SERIAL_MASK;
-		p->execser = d->serial;
+		kd_proc_exec(d, pid);
 		break;
 	}
 	case KD_TRACE_DATA_THREAD_TERMINATE_PID:
@@ -419,7 +415,7 @@ static void on_exit_event(struct kd_decoder *d, const kd_buf *e)
 	kd_vrec_init(&v, "exit");
 	v.entry = (int64_t)e->timestamp;      /* ret 0, err 0, entry = now: as vfs.d */
 	kd_emit_vfs(d, pid, e->arg5, e->timestamp, &v);
-	kdtab_del(&d->procs, (uint64_t)(uint32_t)pid);
+	kd_proc_exit(d, pid);
 }
 
 void kd_event(struct kd_decoder *d, const kd_buf *e)

@@ -5,9 +5,10 @@
 #ifndef IOTRC_KDEBUG_INT_H
 #define IOTRC_KDEBUG_INT_H
 #include "fdmap.h"
+#include "pfd.h"
 #include "kdebug_decode.h"
 #include "kdebug_systab.h"
-#include "kdebug_tab.h"
+#include "kdtab.h"
 
 #define KD_UNK INT64_MIN           /* an empty numeric field */
 
@@ -63,7 +64,6 @@ struct kd_slot {
 struct kd_proc {
 	int32_t ppid;
 	uint32_t flags;
-	uint32_t birth, execser, pbirth;   /* descriptor-table serials */
 	char name[34];
 };
 
@@ -74,17 +74,15 @@ struct kd_io {
 	int32_t pid;
 };
 
-/* descriptor table entries: aux = kind | cloexec | hooked | serial<<4 */
-#define FK_FILE 0u
-#define FK_SOCKET 1u
-#define FK_CLOSED 2u
-#define FK_NOPATH 3u
-#define FK_KIND 3u
-#define FK_CLOEXEC 0x4u
-#define FK_HOOKED 0x8u
-#define FK_SERIAL(aux) ((aux) >> 4)
-#define KD_SERIAL_MASK 0x0fffffffu
-#define KD_FD_CWD (-100)           /* pseudo descriptor holding the cwd */
+/* descriptor kinds and flags (kd_fd_get's aux): the model's */
+#define FK_FILE PFD_FILE
+#define FK_SOCKET PFD_SOCKET
+#define FK_CLOSED PFD_CLOSED
+#define FK_NOPATH PFD_NOPATH
+#define FK_KIND PFD_KIND
+#define FK_CLOEXEC PFD_CLOEXEC
+#define FK_HOOKED PFD_HOOKED
+#define KD_FD_CWD (-100)           /* kd_fd_put's pseudo descriptor: chdir */
 
 struct kd_decoder {
 	struct kd_config cfg;
@@ -92,18 +90,23 @@ struct kd_decoder {
 	struct obuf *out[REC_NSTREAMS];
 	struct kd_stats st;
 	struct kd_tab threads, procs, ios;
-	struct fdmap *fds, *vnodes;
+	struct pfd *pfd;           /* descriptors, cwds (lib/pfd.h) */
+	struct fdmap *vnodes;
 	struct kd_slot **slots;
 	int32_t *slot_free;
 	size_t nslots, nslot_free, slot_hand;
-	uint32_t serial;
 	int saw_long_lookup;       /* a lookup > 184 bytes: a 15.4+ kernel */
 	char tmp[2][2 * KD_PATHMAX + 8];   /* joined paths */
 };
 
 /* kdebug_fds.c */
+void kd_fds_init(struct kd_decoder *d);
+void kd_fds_free(struct kd_decoder *d);
+uint64_t kd_fd_evictions(const struct kd_decoder *d);
 struct kd_proc *kd_proc_get(struct kd_decoder *d, int32_t pid, int create);
 void kd_proc_fork(struct kd_decoder *d, int32_t ppid, int32_t child);
+void kd_proc_exec(struct kd_decoder *d, int32_t pid);
+void kd_proc_exit(struct kd_decoder *d, int32_t pid);
 void kd_proc_name(struct kd_decoder *d, int32_t pid, const char *s, size_t max, int strong);
 const char *kd_fd_get(struct kd_decoder *d, int32_t pid, int32_t fd, size_t *n, uint32_t *aux);
 void kd_fd_put(struct kd_decoder *d, int32_t pid, int32_t fd, const char *s, size_t n, uint32_t kind, int cloexec);

@@ -153,9 +153,13 @@ static void add_stats(struct stats *s, struct parser *p, struct rdr *r)
 
 static void refresh_counts(struct parser *p)
 {
-	p->st.fd_entries = fdmap_size(p->fds);
-	p->st.fd_evictions = fdmap_evictions(p->fds);
-	p->st.cwd_evictions = fdmap_evictions(p->cwds);
+	struct pfd_stats ps;
+	pfd_get_stats(p->pfd, &ps);
+	p->st.fd_entries = ps.fd_entries;
+	p->st.fd_evictions = ps.fd_evictions;
+	p->st.cwd_evictions = ps.cwd_evictions;
+	p->st.fd_lookups = ps.hook_lookups;
+	p->st.fd_misses = ps.misses;
 	p->st.cmdline_evictions = fdmap_evictions(p->cmds);
 }
 

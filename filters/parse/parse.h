@@ -1,9 +1,13 @@
-/* parse.h — iotrc-parse internals: the parser state shared by the stream
- * modules (parse_core.c, parse_vfs.c, parse_io.c, parse_net.c). */
+/* parse.h — iotrc-parse internals: the parser state shared by its
+ * modules. Calls go one way, down: parse_line.c (headers, a line's
+ * checks, dispatch) calls the stream modules parse_vfs.c, parse_io.c,
+ * parse_net.c, which call the cells and clocks of parse_core.c; nothing
+ * below calls up. Descriptors, cwds and processes: lib/pfd.h. */
 #ifndef IOTRC_PARSE_H
 #define IOTRC_PARSE_H
 #include "csv.h"
 #include "fdmap.h"
+#include "pfd.h"
 #include "records.h"
 #include "wallclock.h"
 #include <stdint.h>
@@ -29,9 +33,8 @@ struct parser {
 	int has_wall_offset;
 	struct obuf out;
 	struct wallfmt wf;
-	struct fdmap *fds, *cwds, *cmds;
-	struct fdmap *kids;          /* pids seen forking: they inherit fds */
-	struct fdmap *procs;         /* pid -> life and exec counts (aux) */
+	struct pfd *pfd;             /* descriptors, cwds, fork/exec/exit */
+	struct fdmap *cmds;          /* pid -> cmdline */
 	int anon, lookups, verbose;
 	long *exclude;
 	size_t nexclude;
@@ -52,19 +55,19 @@ struct parser_opts {
 
 void parser_init(struct parser *p, const struct parser_opts *o);
 void parser_free(struct parser *p);
-/* One input line (without newline). */
+/* parse_line.c: one input line (without newline). */
 void parser_line(struct parser *p, const char *line, size_t n);
 void parser_header_row(struct parser *p);
 
-/* for the stream modules */
+/* parse_core.c, for the stream modules */
 void row_prefix_time(struct parser *p, const struct rec *r, int64_t *mono_ns);
 int64_t mono_to_ns(const struct parser *p, int64_t v);
 void put_str_field(struct parser *p, const struct rec *r, int i);
 void put_cmdline(struct parser *p, uint32_t pid);
 void put_opt_u64(struct obuf *o, int have, uint64_t v);
 void put_float_ms(struct obuf *o, int64_t ns);
-void malformed(struct parser *p, const char *line, size_t n, const char *why);
 size_t unesc_field(const struct rec *r, int i, char *out, size_t cap);
+/* the stream modules, for parse_line.c: 1 a row, 0 none, -1 a bad field */
 int row_vfs(struct parser *p, const struct rec *r);
 int row_io(struct parser *p, const struct rec *r);
 int row_net(struct parser *p, const struct rec *r);

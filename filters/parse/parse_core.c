@@ -1,5 +1,6 @@
-/* parse_core.c — iotrc-parse: headers, the common prefix, exclusions,
- * clocks, cmdline lookups, and dispatch to the stream modules. */
+/* parse_core.c — iotrc-parse's bottom layer: the parser's state, clocks,
+ * the cells every stream writes (prefix time, strings, numbers, cmdline
+ * lookups). It calls no stream module (parse.h). */
 #include "parse.h"
 #include "anon.h"
 #include "decode.h"
@@ -10,6 +11,21 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* Descriptors opened before the trace, and cwds, asked of the live
+ * process: only for records from this host, now (a header may say
+ * otherwise half-way), so the answer is "not now" for the others. */
+static long live_fdpath(void *ctx, uint32_t pid, int32_t fd, char *out, size_t cap)
+{
+	const struct parser *p = ctx;
+	return p->live && p->lookups ? proc_fdpath((pid_t)pid, fd, out, cap) : PFD_NOHOOK;
+}
+
+static long live_cwd(void *ctx, uint32_t pid, char *out, size_t cap)
+{
+	const struct parser *p = ctx;
+	return p->live && p->lookups ? proc_cwd((pid_t)pid, out, cap) : PFD_NOHOOK;
+}
 
 void parser_init(struct parser *p, const struct parser_opts *o)
 {
@@ -33,26 +49,22 @@ void parser_init(struct parser *p, const struct parser_opts *o)
 	p->has_wall_offset = 1;
 	ob_init(&p->out, o->outfd, 256 * 1024);
 	wall_init(&p->wf);
-	p->fds = fdmap_new(o->fd_cap);
-	p->cwds = fdmap_new(o->fd_cap / 16 + 1024);
-	p->cmds = fdmap_new(o->cmd_cap);
 	/* bound bytes too: a stream of 4 KiB paths must not fill memory */
-	fdmap_set_byte_cap(p->fds, 32u << 20);
-	fdmap_set_byte_cap(p->cwds, 4u << 20);
+	p->pfd = pfd_new(&(struct pfd_config){ .max_fds = o->fd_cap,
+	                                       .max_cwds = o->fd_cap / 16 + 1024,
+	                                       .max_procs = o->fd_cap / 16 + 1024,
+	                                       .fd_bytes = 32u << 20, .cwd_bytes = 4u << 20 },
+	                 &(struct pfd_hooks){ p, live_fdpath, live_cwd });
+	p->cmds = fdmap_new(o->cmd_cap);
 	fdmap_set_byte_cap(p->cmds, 8u << 20);
-	p->kids = fdmap_new(o->fd_cap / 16 + 1024);
-	p->procs = fdmap_new(o->fd_cap / 16 + 1024);
 	p->request_id = 0;
 }
 
 void parser_free(struct parser *p)
 {
 	ob_free(&p->out);
-	fdmap_free(p->fds);
-	fdmap_free(p->cwds);
+	pfd_free(p->pfd);
 	fdmap_free(p->cmds);
-	fdmap_free(p->kids);
-	fdmap_free(p->procs);
 }
 
 void parser_header_row(struct parser *p)
@@ -62,126 +74,9 @@ void parser_header_row(struct parser *p)
 	ob_putc(&p->out, '\n');
 }
 
-/* Quote one of the first few skipped lines on stderr (-v). */
-static void quote_line(struct parser *p, const char *line, size_t n, const char *why)
-{
-	char esc[4 * 160 + 1];
-	if (!p->verbose || p->quoted >= 5)
-		return;
-	p->quoted++;
-	rec_escape(line, n > 160 ? 160 : n, esc);
-	warnmsg("skipped line %llu (%s): \"%s\"%s", (unsigned long long)p->st.records, why, esc,
-	        n > 160 ? "..." : "");
-}
-
-void malformed(struct parser *p, const char *line, size_t n, const char *why)
-{
-	p->st.malformed++;
-	quote_line(p, line, n, why);
-}
-
-static void apply_header(struct parser *p, const char *line, size_t n)
-{
-	struct rec_header h;
-	p->st.headers++;
-	if (rec_parse_header(line, n, &h) < 0) {
-		p->st.bad_headers++;
-		malformed(p, line, n, "bad header");
-		p->skipping = 1;
-		return;
-	}
-	p->skipping = h.version != REC_VERSION || (h.stream >= 0 && h.stream != p->stream);
-	if (p->skipping)
-		return;
-	p->hdr = h;
-	if (h.os >= 0) {
-		if (h.os != OS_HOST)
-			p->live = 0;        /* another OS's records: no lookups here */
-		p->os = h.os;
-	}
-	if (h.tb_numer)
-		p->tb_numer = h.tb_numer, p->tb_denom = h.tb_denom;
-	else if (h.clock == CLK_NS)
-		p->tb_numer = p->tb_denom = 1;
-	if (h.engine == ENG_FIXTURE)
-		p->live = 0;
-	if (h.has_wall_offset)
-		p->wall_offset = h.wall_offset_ns, p->has_wall_offset = 1;
-	else if (!p->live)
-		p->has_wall_offset = 0;
-}
-
 int64_t mono_to_ns(const struct parser *p, int64_t v)
 {
 	return mono_ticks_to_ns(v, p->tb_numer, p->tb_denom);
-}
-
-/* The tracer never traces itself: its pids, and the engine's process. */
-static int excluded(const struct parser *p, const struct rec *r, uint32_t pid)
-{
-	size_t n = r->n[F_EXEC];
-	const char *e = r->f[F_EXEC];
-	for (size_t i = 0; i < p->nexclude; i++)
-		if (p->exclude[i] == (long)pid)
-			return 1;
-	if ((n == 6 && memcmp(e, "dtrace", 6) == 0) || (n == 8 && memcmp(e, "bpftrace", 8) == 0))
-		return 1;
-	return n >= 5 && memcmp(e, "iotrc", 5) == 0 && (n == 5 || e[5] == '-');
-}
-
-void parser_line(struct parser *p, const char *line, size_t n)
-{
-	struct rec r;
-	int64_t pid;
-	uint64_t unknown;
-	int ok;
-	if (n == 0)
-		return;
-	if (line[0] == '#') {
-		if (rec_is_header(line, n))
-			apply_header(p, line, n);
-		return;
-	}
-	p->st.records++;
-	if (p->skipping) {
-		p->st.wrong_stream++;
-		quote_line(p, line, n, "under a header of another stream or version");
-		return;
-	}
-	if (rec_split_parse(line, n, &r, p->stream == REC_VFS ? REC_TEXT_VFS : p->stream == REC_NET ? REC_TEXT_NET :
-	                    REC_TEXT_IO | (p->os == OS_LINUX ? 1u << FI_FLAGS : 0)) != rec_nfields[p->stream]) {
-		malformed(p, line, n, "wrong field count");
-		return;
-	}
-	if (rec_s64(&r, F_PID, &pid) == 0)
-		pid = 0;                        /* unknown, e.g. an io issuer not seen */
-	else if (rec_s64(&r, F_PID, &pid) != 1 || pid < 0 || pid > UINT32_MAX) {
-		malformed(p, line, n, "bad pid");
-		return;
-	}
-	for (int i = F_PPID; i <= F_MONO; i++) {
-		int64_t v;
-		if (i != F_EXEC && rec_s64(&r, i, &v) < 0) {
-			malformed(p, line, n, "bad number in prefix");
-			return;
-		}
-	}
-	if (excluded(p, &r, (uint32_t)pid)) {
-		p->st.excluded++;
-		return;
-	}
-	unknown = p->st.unknown_op;
-	switch (p->stream) {
-	case REC_VFS: ok = row_vfs(p, &r); break;
-	case REC_IO: ok = row_io(p, &r); break;
-	default: ok = row_net(p, &r); break;
-	}
-	if (p->st.unknown_op != unknown)
-		quote_line(p, line, n, "unknown call");
-	if (ok < 0)
-		malformed(p, line, n, "bad field");
-	else if (ok > 0)
-		p->st.rows++;
 }
 
 /* Field i unescaped into out (cap bytes; a longer field is cut). */

@@ -6,7 +6,6 @@
 #include "anon.h"
 #include "decode.h"
 #include "mono.h"
-#include "proc.h"
 #include "util.h"
 #include <stdio.h>
 #include <string.h>
@@ -96,112 +95,11 @@ struct vrec {
 	int has_size, has_entry, has_flags, failed;
 };
 
-/* Descriptor names must not outlive what they name: each entry is stamped
- * with its process's life (counted up at exit, so a reused pid starts
- * afresh) and exec count, and an O_CLOEXEC entry dies at the next exec
- * (upstream.md §10 #6). The stamp is the aux of p->procs: life << 8 | execs. */
-static uint32_t proc_stamp(struct parser *p, uint32_t pid)
+/* What (pid, fd) names (lib/pfd.h: ours, inherited, or the live
+ * process's); NULL if unknown. */
+static const char *fd_name(struct parser *p, uint32_t pid, int64_t fd, size_t *n)
 {
-	uint32_t aux = 0;
-	return fdmap_get(p->procs, pid, NULL, &aux) ? aux & 0x7fffffff : 0;
-}
-
-static void proc_bump(struct parser *p, uint32_t pid, int exited)
-{
-	uint32_t a = proc_stamp(p, pid);
-	a = exited ? (((a >> 8) + 1) & 0x7fffff) << 8 : (a & ~0xffu) | ((a + 1) & 0xff);
-	fdmap_put(p->procs, pid, "", 0, a);
-}
-
-static int fd_alive(uint32_t aux, uint32_t stamp)
-{
-	uint32_t st = aux >> 1;
-	if ((st >> 8) != (stamp >> 8))
-		return 0;                      /* another life of this pid */
-	return !(aux & 1) || (st & 0xff) == (stamp & 0xff);
-}
-
-static void fd_stamped(struct parser *p, uint32_t pid, int64_t fd, const char *s, size_t n,
-                       int cloexec, uint32_t stamp)
-{
-	fdmap_put(p->fds, fdmap_key(pid, (int32_t)fd), s, n, stamp << 1 | (cloexec != 0));
-}
-
-static void fd_name_set(struct parser *p, uint32_t pid, int64_t fd, const char *s, size_t n, int cloexec)
-{
-	fd_stamped(p, pid, fd, s, n, cloexec, proc_stamp(p, pid));
-}
-
-/* (pid, fd) in our table, if still alive; a dead entry goes. */
-static const char *fd_known(struct parser *p, uint32_t pid, int64_t fd, size_t *n, uint32_t *aux)
-{
-	const char *s = fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, aux);
-	if (s && !fd_alive(*aux, proc_stamp(p, pid))) {
-		fdmap_del(p->fds, fdmap_key(pid, (int32_t)fd));
-		return NULL;
-	}
-	return s;
-}
-
-/* A forked child's descriptor from its parent's table, stamped as of the
- * fork (kept in p->kids), so an exec of the child since then has closed
- * the O_CLOEXEC ones. The parent's entry must still be alive: one the
- * parent lost after the fork (its own exec) is not found. */
-static const char *fd_inherit(struct parser *p, uint32_t pid, uint32_t ppid, int64_t fd, size_t *n)
-{
-	char buf[4096];
-	uint32_t aux, at_fork;
-	const char *s;
-	if (!ppid || !fdmap_get(p->kids, pid, NULL, &at_fork))
-		return NULL;
-	s = fd_known(p, ppid, fd, n, &aux);
-	if (!s || *n >= sizeof buf)
-		return NULL;
-	memcpy(buf, s, *n);
-	fd_stamped(p, pid, fd, buf, *n, aux & 1, at_fork);
-	return fd_known(p, pid, fd, n, &aux);
-}
-
-/* Look up what (pid, fd) names: our table, then the parent's (inherited
- * descriptors of a child seen forking), then the live process (descriptors
- * opened before the trace). */
-static const char *fd_name(struct parser *p, uint32_t pid, uint32_t ppid, int64_t fd, size_t *n)
-{
-	char buf[4096];
-	uint32_t aux;
-	const char *s;
-	long k;
-	if (fd < 0 || fd > INT32_MAX)
-		return NULL;
-	if ((s = fd_known(p, pid, fd, n, &aux)))
-		return *n ? s : NULL;          /* "" = looked up before, unknown */
-	if ((s = fd_inherit(p, pid, ppid, fd, n)))
-		return *n ? s : NULL;
-	p->st.fd_misses++;
-	if (!p->live || !p->lookups)
-		return NULL;
-	p->st.fd_lookups++;
-	k = proc_fdpath((pid_t)pid, (int)fd, buf, sizeof buf);
-	if (k < 0)
-		k = 0;                         /* remember the miss: one lookup */
-	fd_name_set(p, pid, fd, buf, (size_t)k, 0);
-	return k ? fdmap_get(p->fds, fdmap_key(pid, (int32_t)fd), n, NULL) : NULL;
-}
-
-/* A process's working directory: from chdir records, else (live) asked of
- * the process once; "" remembers that it is unknown. */
-static const char *cwd_of(struct parser *p, uint32_t pid, size_t *n)
-{
-	char buf[4096];
-	const char *s = fdmap_get(p->cwds, pid, n, NULL);
-	long k;
-	if (s || !p->live || !p->lookups)
-		return s && *n ? s : NULL;
-	k = proc_cwd((pid_t)pid, buf, sizeof buf);
-	if (k < 0)
-		k = 0;
-	fdmap_put(p->cwds, pid, buf, (size_t)k, 0);
-	return k ? fdmap_get(p->cwds, pid, n, NULL) : NULL;
+	return fd < 0 || fd > INT32_MAX ? NULL : pfd_name(p->pfd, pid, (int32_t)fd, n);
 }
 
 /* Resolve a path argument against its directory descriptor (AT_FDCWD or
@@ -210,30 +108,7 @@ static const char *cwd_of(struct parser *p, uint32_t pid, size_t *n)
 static size_t resolve(struct parser *p, const struct vrec *v, int64_t dirfd, const char *path,
                       size_t n, char *out, size_t cap)
 {
-	const char *dir = NULL;
-	size_t dn = 0;
-	if (n == 0 || path[0] == '/' || cap < 2)
-		goto plain;
-	if (dirfd == -1 || dirfd == os_at_fdcwd(p->os))
-		dir = cwd_of(p, v->pid, &dn);
-	else
-		dir = fd_name(p, v->pid, v->ppid, dirfd, &dn);
-	if (!dir || dn == 0 || dir[0] != '/' || dn + n + 2 > cap)
-		goto plain;
-	memcpy(out, dir, dn);
-	if (out[dn - 1] != '/')
-		out[dn++] = '/';
-	while (n >= 2 && path[0] == '.' && path[1] == '/')
-		path += 2, n -= 2;
-	memcpy(out + dn, path, n);
-	out[dn + n] = 0;
-	return dn + n;
-plain:
-	if (n >= cap)
-		n = cap - 1;
-	memmove(out, path, n);
-	out[n] = 0;
-	return n;
+	return pfd_join(p->pfd, v->pid, dirfd, os_at_fdcwd(p->os), path, n, out, cap);
 }
 
 /* filename cell: path(s) resolved, "old -> new", "/" after directories,
@@ -300,52 +175,44 @@ static int dup_cloexec(const struct parser *p, const struct rec *r, const struct
 	return 0;
 }
 
+static int32_t fd32(int64_t fd)
+{
+	return fd >= 0 && fd <= INT32_MAX ? (int32_t)fd : -1;
+}
+
 /* Keep the descriptor and cwd tables right; returns 1 if the record is
  * bookkeeping only. */
 static int track(struct parser *p, const struct rec *r, const struct vrec *v, enum kind k,
                  const char *path, size_t pn)
 {
-	char copy[PATH_BUF];
-	size_t n;
-	const char *s;
 	switch (k) {
 	case K_OPEN:
-		if (!v->failed && v->ret >= 0 && v->ret <= INT32_MAX && pn)
-			fd_name_set(p, v->pid, v->ret, path, pn, (v->flags & os_o_cloexec(p->os)) != 0);
+		if (!v->failed && fd32(v->ret) >= 0 && pn)
+			pfd_open(p->pfd, v->pid, fd32(v->ret), path, pn, PFD_FILE,
+			         (v->flags & os_o_cloexec(p->os)) != 0);
 		return 0;
 	case K_CLOSE:
-		if (v->fd >= 0 && v->fd <= INT32_MAX)
-			fdmap_del(p->fds, fdmap_key(v->pid, (int32_t)v->fd));
+		pfd_close(p->pfd, v->pid, fd32(v->fd));
 		return 0;
 	case K_DUP:          /* the target names what the source names, or nothing known */
-		if (v->failed || v->ret < 0 || v->ret > INT32_MAX || v->ret == v->fd)
-			return 0;
-		if ((s = fd_name(p, v->pid, v->ppid, v->fd, &n)) && n < sizeof copy) {
-			memcpy(copy, s, n);
-			fd_name_set(p, v->pid, v->ret, copy, n, dup_cloexec(p, r, v));
-		} else
-			fdmap_del(p->fds, fdmap_key(v->pid, (int32_t)v->ret));
+		if (!v->failed && fd32(v->ret) >= 0)
+			pfd_dup(p->pfd, v->pid, fd32(v->fd), fd32(v->ret), dup_cloexec(p, r, v));
 		return 0;
 	case K_CHDIR:
-		if (!v->failed && pn && path[0] == '/')
-			fdmap_put(p->cwds, v->pid, path, pn, 0);
+		if (!v->failed && pn)
+			pfd_chdir(p->pfd, v->pid, path, pn);
 		return 0;
 	case K_FORK:
-		if (v->ret <= 0 || v->ret > UINT32_MAX)
-			return 1;
-		fdmap_put(p->kids, (uint64_t)v->ret, "", 0, proc_stamp(p, (uint32_t)v->ret));
-		if ((s = fdmap_get(p->cwds, v->pid, &n, NULL)))
-			fdmap_copy(p->cwds, v->pid, (uint64_t)v->ret);
+		if (v->ret > 0 && v->ret <= UINT32_MAX)
+			pfd_fork(p->pfd, v->pid, (uint32_t)v->ret);
 		return 1;
 	case K_EXEC:
 		fdmap_del(p->cmds, v->pid);   /* argv changed */
-		proc_bump(p, v->pid, 0);      /* O_CLOEXEC descriptors are gone */
+		pfd_exec(p->pfd, v->pid);     /* O_CLOEXEC descriptors are gone */
 		return 1;
 	case K_EXIT:
-		proc_bump(p, v->pid, 1);      /* its descriptors are gone */
+		pfd_exit(p->pfd, v->pid);     /* its descriptors are gone */
 		fdmap_del(p->cmds, v->pid);
-		fdmap_del(p->cwds, v->pid);
-		fdmap_del(p->kids, v->pid);
 		return 1;
 	default:
 		return 0;
@@ -364,7 +231,7 @@ static size_t filename(struct parser *p, const struct rec *r, const struct vrec 
 	n1 = unesc_field(r, FV_PATH, raw, sizeof raw);
 	n2 = unesc_field(r, FV_PATH2, raw2, sizeof raw2);
 	if (n1 == 0 && k != K_SYMLINK) {           /* fd-based call */
-		s = fd_name(p, v->pid, v->ppid, v->fd, &n);
+		s = fd_name(p, v->pid, v->fd, &n);
 		if (!s)
 			return 0;
 		if (n >= cap / 2)

@@ -9,7 +9,7 @@
 #include "kdebug_defs.h"
 #include "kdebug_replay.h"
 #include "kdebug_systab.h"
-#include "kdebug_tab.h"
+#include "kdtab.h"
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,5 +1,5 @@
-/* kdebug_tab.c — see kdebug_tab.h. */
-#include "kdebug_tab.h"
+/* kdtab.c — see kdtab.h. */
+#include "kdtab.h"
 #include "util.h"
 #include <stdlib.h>
 #include <string.h>

@@ -1,10 +1,11 @@
-/* kdebug_tab.h — a bounded hash table from a 64-bit key to a fixed-size
- * value, for the decoder's per-thread, per-process and per-buffer state.
+/* kdtab.h — a bounded hash table from a 64-bit key to a fixed-size
+ * value ("kd": keyed), for kdebug's per-thread and per-buffer state and
+ * the process table of the descriptor model (pfd.c).
  * Open addressing (linear probing, backward-shift deletion); it grows up
  * to twice its cap, and at the cap it evicts an entry (clock hand) and
  * counts it. Pointers into it are valid only until the next put or del. */
-#ifndef IOTRC_KDEBUG_TAB_H
-#define IOTRC_KDEBUG_TAB_H
+#ifndef IOTRC_KDTAB_H
+#define IOTRC_KDTAB_H
 #include <stddef.h>
 #include <stdint.h>
 
