@@ -38,15 +38,6 @@ void kd_threads_free(struct kd_decoder *d)
 	free(d->slots), free(d->slot_free);
 }
 
-struct kd_thread *kd_thread_put(struct kd_decoder *d, uint64_t tid)
-{
-	int isnew;
-	struct kd_thread *t = kdtab_put(&d->threads, tid, &isnew);
-	if (isnew)
-		t->pid = -1, t->slot = -1, t->nt_pid = -1;
-	return t;
-}
-
 void kd_thread_end(struct kd_decoder *d, uint64_t tid)
 {
 	struct kd_thread *t = kdtab_get(&d->threads, tid);
