@@ -3,8 +3,10 @@
  * (io.d B_* flags); mmap values from the macOS SDK's sys/mman.h (the same
  * in XNU bsd/sys/mman.h). Linux values from its uapi headers. Names and
  * their order follow io-tracer-mac's FlagMapper (shared/notes/upstream.md
- * §2.2-2.4). */
+ * §2.2-2.4). The numbers that code also tests by name (AT_FDCWD, O_CLOEXEC,
+ * F_DUPFD_CLOEXEC, EINTR, ...) are osnum.h's, shared with iotrc-kdebug. */
 #include "decode.h"
+#include "osnum.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -27,16 +29,16 @@ const struct flagname dec_oflag_tab[2][32] = {
 	[OS_DARWIN] = {
 		{ 0x4, "O_NONBLOCK" }, { 0x8, "O_APPEND" }, { 0x10, "O_SHLOCK" },
 		{ 0x20, "O_EXLOCK" }, { 0x40, "O_ASYNC" }, { 0x80, "O_SYNC" },
-		{ 0x100, "O_NOFOLLOW" }, { 0x200, "O_CREAT" }, { 0x400, "O_TRUNC" },
+		{ 0x100, "O_NOFOLLOW" }, { DARWIN_O_CREAT, "O_CREAT" }, { 0x400, "O_TRUNC" },
 		{ 0x800, "O_EXCL" }, { 0x8000, "O_EVTONLY" }, { 0x20000, "O_NOCTTY" },
 		{ 0x100000, "O_DIRECTORY" }, { 0x200000, "O_SYMLINK" },
-		{ 0x400000, "O_DSYNC" }, { 0x1000000, "O_CLOEXEC" },
+		{ 0x400000, "O_DSYNC" }, { DARWIN_O_CLOEXEC, "O_CLOEXEC" },
 		{ 0x20000000, "O_NOFOLLOW_ANY" }, { 0, NULL },
 	},
 	/* Linux: the generic values (x86_64, ...); aarch64 moves four of them
 	 * (asm/fcntl.h). O_SYNC is __O_SYNC|O_DSYNC and is named alone. */
 	[OS_LINUX] = {
-		{ 0100, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" },
+		{ LINUX_O_CREAT, "O_CREAT" }, { 0200, "O_EXCL" }, { 0400, "O_NOCTTY" },
 		{ 01000, "O_TRUNC" }, { 02000, "O_APPEND" }, { 04000, "O_NONBLOCK" },
 		{ 04010000, "O_SYNC" }, { 010000, "O_DSYNC" }, { 020000, "O_ASYNC" },
 #ifdef __aarch64__
@@ -46,7 +48,7 @@ const struct flagname dec_oflag_tab[2][32] = {
 		{ 040000, "O_DIRECT" }, { 0100000, "O_LARGEFILE" }, { 0200000, "O_DIRECTORY" },
 		{ 0400000, "O_NOFOLLOW" },
 #endif
-		{ 01000000, "O_NOATIME" }, { 02000000, "O_CLOEXEC" }, { 010000000, "O_PATH" },
+		{ 01000000, "O_NOATIME" }, { LINUX_O_CLOEXEC, "O_CLOEXEC" }, { 010000000, "O_PATH" },
 		{ 020000000, "O_TMPFILE" }, { 0, NULL },
 	},
 };
@@ -83,8 +85,8 @@ size_t dec_oflags(int os, int64_t flags, char *out)
 
 const struct valname dec_errno_tab[2][160] = {
 	[OS_DARWIN] = {
-		{ -2, "EJUSTRETURN" }, { -1, "ERESTART" },
-		{ 1, "EPERM" }, { 2, "ENOENT" }, { 3, "ESRCH" }, { 4, "EINTR" }, { 5, "EIO" },
+		{ DARWIN_EJUSTRETURN, "EJUSTRETURN" }, { DARWIN_ERESTART, "ERESTART" },
+		{ 1, "EPERM" }, { 2, "ENOENT" }, { 3, "ESRCH" }, { DARWIN_EINTR, "EINTR" }, { 5, "EIO" },
 		{ 6, "ENXIO" }, { 7, "E2BIG" }, { 8, "ENOEXEC" }, { 9, "EBADF" }, { 10, "ECHILD" },
 		{ 11, "EDEADLK" }, { 12, "ENOMEM" }, { 13, "EACCES" }, { 14, "EFAULT" },
 		{ 15, "ENOTBLK" }, { 16, "EBUSY" }, { 17, "EEXIST" }, { 18, "EXDEV" },
@@ -92,7 +94,7 @@ const struct valname dec_errno_tab[2][160] = {
 		{ 23, "ENFILE" }, { 24, "EMFILE" }, { 25, "ENOTTY" }, { 26, "ETXTBSY" },
 		{ 27, "EFBIG" }, { 28, "ENOSPC" }, { 29, "ESPIPE" }, { 30, "EROFS" },
 		{ 31, "EMLINK" }, { 32, "EPIPE" }, { 33, "EDOM" }, { 34, "ERANGE" },
-		{ 35, "EAGAIN" }, { 36, "EINPROGRESS" }, { 37, "EALREADY" }, { 38, "ENOTSOCK" },
+		{ 35, "EAGAIN" }, { DARWIN_EINPROGRESS, "EINPROGRESS" }, { 37, "EALREADY" }, { 38, "ENOTSOCK" },
 		{ 39, "EDESTADDRREQ" }, { 40, "EMSGSIZE" }, { 41, "EPROTOTYPE" },
 		{ 42, "ENOPROTOOPT" }, { 43, "EPROTONOSUPPORT" }, { 44, "ESOCKTNOSUPPORT" },
 		{ 45, "ENOTSUP" }, { 46, "EPFNOSUPPORT" }, { 47, "EAFNOSUPPORT" },
@@ -116,7 +118,7 @@ const struct valname dec_errno_tab[2][160] = {
 		{ 0, NULL },
 	},
 	[OS_LINUX] = {
-		{ 1, "EPERM" }, { 2, "ENOENT" }, { 3, "ESRCH" }, { 4, "EINTR" }, { 5, "EIO" },
+		{ 1, "EPERM" }, { 2, "ENOENT" }, { 3, "ESRCH" }, { LINUX_EINTR, "EINTR" }, { 5, "EIO" },
 		{ 6, "ENXIO" }, { 7, "E2BIG" }, { 8, "ENOEXEC" }, { 9, "EBADF" }, { 10, "ECHILD" },
 		{ 11, "EAGAIN" }, { 12, "ENOMEM" }, { 13, "EACCES" }, { 14, "EFAULT" },
 		{ 15, "ENOTBLK" }, { 16, "EBUSY" }, { 17, "EEXIST" }, { 18, "EXDEV" },
@@ -145,7 +147,7 @@ const struct valname dec_errno_tab[2][160] = {
 		{ 104, "ECONNRESET" }, { 105, "ENOBUFS" }, { 106, "EISCONN" },
 		{ 107, "ENOTCONN" }, { 108, "ESHUTDOWN" }, { 109, "ETOOMANYREFS" },
 		{ 110, "ETIMEDOUT" }, { 111, "ECONNREFUSED" }, { 112, "EHOSTDOWN" },
-		{ 113, "EHOSTUNREACH" }, { 114, "EALREADY" }, { 115, "EINPROGRESS" },
+		{ 113, "EHOSTUNREACH" }, { 114, "EALREADY" }, { LINUX_EINPROGRESS, "EINPROGRESS" },
 		{ 116, "ESTALE" }, { 117, "EUCLEAN" }, { 118, "ENOTNAM" }, { 119, "ENAVAIL" },
 		{ 120, "EISNAM" }, { 121, "EREMOTEIO" }, { 122, "EDQUOT" }, { 123, "ENOMEDIUM" },
 		{ 124, "EMEDIUMTYPE" }, { 125, "ECANCELED" }, { 126, "ENOKEY" },
@@ -301,11 +303,17 @@ void dec_rwbs(const char *rwbs, size_t n, char *op, char *flags)
 	}
 }
 
-int os_at_fdcwd(int os) { return os == OS_LINUX ? -100 : -2; }
+int os_at_fdcwd(int os) { return os == OS_LINUX ? LINUX_AT_FDCWD : DARWIN_AT_FDCWD; }
 int os_at_removedir(int os) { return os == OS_LINUX ? 0x200 : 0x80; }
 int os_af_unix(int os) { (void)os; return 1; }
 int os_af_inet(int os) { (void)os; return 2; }
 int os_af_inet6(int os) { return os == OS_LINUX ? 10 : 30; }
-int os_f_dupfd_cloexec(int os, int64_t cmd) { return cmd == (os == OS_LINUX ? 1030 : 67); }
-int os_f_dupfd(int os, int64_t cmd) { return cmd == 0 || os_f_dupfd_cloexec(os, cmd); }
-int64_t os_o_cloexec(int os) { return os == OS_LINUX ? 02000000 : 0x1000000; }
+int os_f_dupfd_cloexec(int os, int64_t cmd)
+{
+	return cmd == (os == OS_LINUX ? LINUX_F_DUPFD_CLOEXEC : DARWIN_F_DUPFD_CLOEXEC);
+}
+int os_f_dupfd(int os, int64_t cmd)
+{
+	return cmd == (os == OS_LINUX ? LINUX_F_DUPFD : DARWIN_F_DUPFD) || os_f_dupfd_cloexec(os, cmd);
+}
+int64_t os_o_cloexec(int os) { return os == OS_LINUX ? LINUX_O_CLOEXEC : DARWIN_O_CLOEXEC; }

@@ -2,7 +2,16 @@
  * fs_usage uses; root only, works with SIP on): one process, all three
  * streams, each to its own output, in the iotrc-records(5) layout of the
  * DTrace engine. Reads the live kernel (Darwin) or a recorded file
- * (--replay, anywhere). Facts: shared/notes/macos-kdebug.md. */
+ * (--replay, anywhere). Facts: shared/notes/macos-kdebug.md.
+ *
+ * Where things are, top down; a file calls only those below it
+ * (tests/layers.t): this file (options, outputs, --stats, the replay
+ * loop); kdebug_live_darwin.c (sysctl KERN_KDEBUG; _linux.c says no) and
+ * kdebug_replay.c (recorded files); the decoder (kdebug_decode.h):
+ * kdebug_decode.c (kd_new, kd_event dispatch), the event handlers
+ * kdebug_sys.c, kdebug_lookup.c, kdebug_dkio.c, kdebug_ident.c, then
+ * kdebug_emit.c (records), kdebug_threads.c and kdebug_fds.c (state),
+ * kdebug_tab.c and kdebug_systab.c (tables); kdebug_int.h says more. */
 #include "decode.h"
 #include "kdebug_decode.h"
 #include "kdebug_live.h"

@@ -87,18 +87,15 @@ void kd_proc_fork(struct kd_decoder *d, int32_t ppid, int32_t child)
 	kdtab_del(&d->procs, (uint64_t)(uint32_t)child);
 	c = kd_proc_get(d, child, 1);
 	c->ppid = ppid;
-	c->flags = PF_PPID | PF_FORKED;
+	c->flags = PF_PPID;
 	memcpy(c->name, name, sizeof name);
 	pfd_fork(d->pfd, (uint32_t)ppid, (uint32_t)child);
 }
 
 void kd_proc_exec(struct kd_decoder *d, int32_t pid)
 {
-	struct kd_proc *p = kd_proc_get(d, pid, 1);
-	if (!p)
-		return;
-	p->flags |= PF_EXECD;
-	pfd_exec(d->pfd, (uint32_t)pid);
+	if (pid >= 0)
+		pfd_exec(d->pfd, (uint32_t)pid);
 }
 
 /* The process is forgotten: a later one with its pid is a new one. */
@@ -191,5 +188,5 @@ size_t kd_join(struct kd_decoder *d, int32_t pid, int64_t dirfd, const char *p, 
 	}
 	if (pid < 0)
 		dirfd = -3;                     /* no process, no base */
-	return pfd_join(d->pfd, (uint32_t)pid, dirfd, KD_AT_FDCWD, p, n, out, 2 * KD_PATHMAX + 8);
+	return pfd_join(d->pfd, (uint32_t)pid, dirfd, DARWIN_AT_FDCWD, p, n, out, 2 * KD_PATHMAX + 8);
 }

@@ -1,10 +1,20 @@
-/* kdebug_int.h — the decoder's state, shared by its modules:
- * kdebug_decode.c (event dispatch, syscalls, lookups, identity, disk I/O),
- * kdebug_fds.c (processes, descriptors, cwd, paths) and kdebug_emit.c
- * (writing records). Not for other users. */
+/* kdebug_int.h — the decoder's state, shared by its modules. Not for
+ * other users. The modules are layers; each calls only the layers below
+ * it, never up or sideways within its layer (tests/layers.t checks it):
+ *   top        kdebug_decode.c: kd_new/kd_free/stats, kd_event dispatch
+ *   handlers   kdebug_sys.c (syscall START/END), kdebug_lookup.c
+ *              (VFS_LOOKUP paths), kdebug_dkio.c (disk I/O issue/done),
+ *              kdebug_ident.c (thread map, NEWTHREAD/EXEC names,
+ *              fork/exec/exit records, lost events)
+ *   records    kdebug_emit.c (iotrc-records(5) vfs/io/net lines)
+ *   state      kdebug_threads.c (threads, path slots), kdebug_fds.c
+ *              (processes, descriptors, cwd, joining paths)
+ *   tables     kdebug_tab.c (hash table), kdebug_systab.c (syscalls), lib/
+ * Above the decoder: iotrc-kdebug.c, kdebug_live_*.c, kdebug_replay.c. */
 #ifndef IOTRC_KDEBUG_INT_H
 #define IOTRC_KDEBUG_INT_H
 #include "fdmap.h"
+#include "osnum.h"
 #include "pfd.h"
 #include "kdebug_decode.h"
 #include "kdebug_systab.h"
@@ -12,17 +22,7 @@
 
 #define KD_UNK INT64_MIN           /* an empty numeric field */
 
-/* macOS constants (notes/macos-dtrace.md §1.5; xnu bsd/sys/fcntl.h) */
-#define KD_AT_FDCWD (-2)
-#define KD_O_CREAT 0x200
-#define KD_O_CLOEXEC 0x1000000
-#define KD_F_DUPFD 0
-#define KD_F_SETFD 2
-#define KD_F_DUPFD_CLOEXEC 67
-#define KD_EINTR 4
-#define KD_EINPROGRESS 36
-#define KD_ERESTART (-1)           /* macos-dtrace.md §1.3 */
-#define KD_EJUSTRETURN (-2)
+/* macOS numbers are lib/osnum.h's (DARWIN_*). */
 
 /* thread state */
 #define T_SYSCALL 0x1u             /* a START is pending */
@@ -57,8 +57,6 @@ struct kd_slot {
 
 /* process state */
 #define PF_PPID 0x1u
-#define PF_FORKED 0x2u             /* descriptors inherited from ppid */
-#define PF_EXECD 0x4u
 #define PF_FORK_EMITTED 0x8u
 #define PF_NAME_STRONG 0x10u       /* the name came from an EXEC or libproc */
 struct kd_proc {
@@ -99,7 +97,27 @@ struct kd_decoder {
 	char tmp[2][2 * KD_PATHMAX + 8];   /* joined paths */
 };
 
-/* kdebug_fds.c */
+/* state: kdebug_threads.c */
+void kd_threads_init(struct kd_decoder *d);
+void kd_threads_free(struct kd_decoder *d);
+/* Find or create a thread (pid unknown, no slot). Inline: every syscall
+ * and lookup event starts here, and bench/kdebug.sh measures a call across
+ * files on that path (~2%). */
+static inline struct kd_thread *kd_thread_put(struct kd_decoder *d, uint64_t tid)
+{
+	int isnew;
+	struct kd_thread *t = kdtab_put(&d->threads, tid, &isnew);
+	if (isnew)
+		t->pid = -1, t->slot = -1, t->nt_pid = -1;
+	return t;
+}
+/* The thread is gone (its slot back to the free list). */
+void kd_thread_end(struct kd_decoder *d, uint64_t tid);
+struct kd_slot *kd_slot_get(struct kd_decoder *d, uint64_t tid, struct kd_thread *t);
+void kd_slot_release(struct kd_decoder *d, struct kd_thread *t);
+/* (kd_lost, kdebug_decode.h, is here too: it resets every thread.) */
+
+/* state: kdebug_fds.c */
 void kd_fds_init(struct kd_decoder *d);
 void kd_fds_free(struct kd_decoder *d);
 uint64_t kd_fd_evictions(const struct kd_decoder *d);
@@ -121,7 +139,7 @@ size_t kd_join(struct kd_decoder *d, int32_t pid, int64_t dirfd, const char *p, 
                int flags, char *out);
 int kd_is_ancestor(const char *dir, size_t dn, const char *p, size_t n);
 
-/* kdebug_emit.c */
+/* records: kdebug_emit.c */
 struct kd_vrec {
 	const char *op;
 	int64_t ret, err, entry, fd, fd2, size, offset, flags, mode;
@@ -141,10 +159,12 @@ void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, c
 void kd_emit_io(struct kd_decoder *d, const struct kd_io *io, const kd_buf *done);
 int kd_excluded(const struct kd_decoder *d, int32_t pid);
 
-/* kdebug_decode.c: threads and path slots */
-struct kd_thread *kd_thread_put(struct kd_decoder *d, uint64_t tid);
-void kd_slot_release(struct kd_decoder *d, struct kd_thread *t);
-
-/* kdebug_sys.c: a syscall's END record (§3.5) */
+/* handlers: one per event class, called by kd_event */
+void kd_sys_start(struct kd_decoder *d, const kd_buf *e);      /* kdebug_sys.c (§3.5) */
 void kd_sys_end(struct kd_decoder *d, const kd_buf *e);
+void kd_lookup_event(struct kd_decoder *d, const kd_buf *e);   /* kdebug_lookup.c (§3.6) */
+void kd_dkio_event(struct kd_decoder *d, const kd_buf *e);     /* kdebug_dkio.c (§3.7) */
+void kd_ident_event(struct kd_decoder *d, const kd_buf *e);    /* kdebug_ident.c (§3.8, §3.9) */
+void kd_exit_event(struct kd_decoder *d, const kd_buf *e);
+/* (kd_thread_map, kdebug_decode.h, is kdebug_ident.c's.) */
 #endif

@@ -1,9 +1,11 @@
-/* kdebug_sys.c — a syscall's END record (notes/macos-kdebug.md §3.5):
- * match it with the thread's pending START, take errno, return value and
- * pid from it, and write the vfs or net record, keeping the descriptor,
- * cwd and vnode tables right. Which START argument fills which field is
- * the shape in kdebug_systab.c. */
+/* kdebug_sys.c — the syscall event handlers (notes/macos-kdebug.md §3.5):
+ * START keeps the call's arguments on its thread; END matches it with them,
+ * takes errno, return value and pid, and writes the vfs or net record,
+ * keeping the descriptor, cwd and vnode tables right. Which START argument
+ * fills which field is the shape in kdebug_systab.c. Below it:
+ * kdebug_emit.c, kdebug_threads.c, kdebug_fds.c, kdebug_systab.c. */
 #include "kdebug_int.h"
+#include "osnum.h"
 #include <stdio.h>
 #include <string.h>
 
@@ -84,7 +86,7 @@ static void map_vnodes(struct kd_decoder *d, const struct kd_end *x, int64_t ofl
 	known = fdmap_get(d->vnodes, x->s->p[PS_FIRST].vnode, &kn, NULL);
 	if (known && kn == n && memcmp(known, p, n) == 0)
 		return;                    /* already known (and now recently used) */
-	if (known && is_open(shape) && (oflags == KD_UNK || (oflags & KD_O_CREAT)) &&
+	if (known && is_open(shape) && (oflags == KD_UNK || (oflags & DARWIN_O_CREAT)) &&
 	    kd_is_ancestor(known, kn, p, n))
 		return;
 	fdmap_put(d->vnodes, x->s->p[PS_FIRST].vnode, p, n, 0);
@@ -97,18 +99,18 @@ static void end_open(struct kd_decoder *d, const struct kd_end *x, struct kd_vre
 	/* fd: the directory the path is relative to, AT_FDCWD for the plain
 	 * forms (as dtrace/vfs.d writes it) */
 	switch (shape) {
-	case SH_OPEN: dirfd = v->fd = KD_AT_FDCWD, v->flags = a_int(x, 1), v->mode = a_int(x, 2); break;
-	case SH_OPEN5: dirfd = v->fd = KD_AT_FDCWD, v->flags = a_int(x, 1); break;
+	case SH_OPEN: dirfd = v->fd = DARWIN_AT_FDCWD, v->flags = a_int(x, 1), v->mode = a_int(x, 2); break;
+	case SH_OPEN5: dirfd = v->fd = DARWIN_AT_FDCWD, v->flags = a_int(x, 1); break;
 	case SH_OPENAT: dirfd = v->fd = a_int(x, 0), v->flags = a_int(x, 2), v->mode = a_int(x, 3); break;
 	case SH_OPENAT5: dirfd = v->fd = a_int(x, 0), v->flags = a_int(x, 2); break;
-	case SH_GOPEN: dirfd = v->fd = KD_AT_FDCWD, v->flags = a_int(x, 3); break;
+	case SH_GOPEN: dirfd = v->fd = DARWIN_AT_FDCWD, v->flags = a_int(x, 3); break;
 	case SH_OPENBYID: v->flags = a_int(x, 2); break;
 	}
 	if (shape != SH_OPENBYID)
 		v->path = lpath(d, x, PS_FIRST, dirfd, 0, &v->pathn, &pflags);
 	kd_emit_vfs(d, x->pid, x->tid, x->ts, v);
 	if (x->err == 0 && x->ret >= 0 && x->ret <= INT32_MAX) {
-		int cloexec = v->flags != KD_UNK && (v->flags & KD_O_CLOEXEC);
+		int cloexec = v->flags != KD_UNK && (v->flags & DARWIN_O_CLOEXEC);
 		if (v->path && v->pathn && v->path[0] == '/' && !(pflags & KP_PARTIAL))
 			kd_fd_put(d, x->pid, (int32_t)x->ret, v->path, v->pathn, FK_FILE, cloexec);
 		else
@@ -127,9 +129,9 @@ static void end_dup(struct kd_decoder *d, const struct kd_end *x, struct kd_vrec
 		v->fd2 = a_int(x, 1);
 	if (shape == SH_FCNTL) {
 		cmd = a_int(x, 1);
-		if (cmd == KD_F_SETFD && x->err == 0 && v->fd >= 0)
+		if (cmd == DARWIN_F_SETFD && x->err == 0 && v->fd >= 0)
 			kd_fd_setcloexec(d, x->pid, (int32_t)v->fd, (a_64(x, 2) & 1) != 0);
-		if (cmd != KD_F_DUPFD && cmd != KD_F_DUPFD_CLOEXEC)
+		if (cmd != DARWIN_F_DUPFD && cmd != DARWIN_F_DUPFD_CLOEXEC)
 			return;
 		v->flags = cmd, v->mode = a_64(x, 2);
 	}
@@ -137,17 +139,17 @@ static void end_dup(struct kd_decoder *d, const struct kd_end *x, struct kd_vrec
 	kd_emit_vfs(d, x->pid, x->tid, x->ts, v);
 	if (x->err == 0 && v->fd != KD_UNK && v->fd >= 0 && x->ret >= 0 && x->ret <= INT32_MAX &&
 	    x->ret != v->fd)
-		kd_fd_dup(d, x->pid, (int32_t)v->fd, (int32_t)x->ret, cmd == KD_F_DUPFD_CLOEXEC);
+		kd_fd_dup(d, x->pid, (int32_t)v->fd, (int32_t)x->ret, cmd == DARWIN_F_DUPFD_CLOEXEC);
 }
 
 /* Calls with one or two paths (each joined with its directory fd). */
 static void end_paths(struct kd_decoder *d, const struct kd_end *x, struct kd_vrec *v, int shape)
 {
 	int two = 0;
-	v->fd = KD_AT_FDCWD;        /* the plain forms, as dtrace/vfs.d */
+	v->fd = DARWIN_AT_FDCWD;        /* the plain forms, as dtrace/vfs.d */
 	switch (shape) {
 	case SH_UNLINKAT: v->fd = a_int(x, 0), v->flags = a_int(x, 2); break;
-	case SH_RENAME: v->fd2 = KD_AT_FDCWD, two = 1; break;
+	case SH_RENAME: v->fd2 = DARWIN_AT_FDCWD, two = 1; break;
 	case SH_RENAMEAT: case SH_LINKAT: case SH_CLONEAT:
 		v->fd = a_int(x, 0), v->fd2 = a_int(x, 2), two = 1;
 		break;
@@ -155,7 +157,7 @@ static void end_paths(struct kd_decoder *d, const struct kd_end *x, struct kd_vr
 	case SH_MKDIRAT: v->fd = a_int(x, 0), v->mode = a_int(x, 2); break;
 	case SH_MKDIR_EXT: v->mode = a_int(x, 3); break;
 	case SH_TRUNCATE: v->size = a_64(x, 1); break;
-	case SH_EXCHANGE: v->fd2 = KD_AT_FDCWD, two = 1, v->flags = a_64(x, 2); break;
+	case SH_EXCHANGE: v->fd2 = DARWIN_AT_FDCWD, two = 1, v->flags = a_64(x, 2); break;
 	}
 	v->path = lpath(d, x, PS_FIRST, v->fd, 0, &v->pathn, NULL);
 	if (two)
@@ -168,7 +170,7 @@ static void end_paths(struct kd_decoder *d, const struct kd_end *x, struct kd_vr
 static void end_second(struct kd_decoder *d, const struct kd_end *x, struct kd_vrec *v, int shape)
 {
 	if (shape == SH_SYMLINK)
-		v->fd2 = KD_AT_FDCWD;
+		v->fd2 = DARWIN_AT_FDCWD;
 	if (shape == SH_SYMLINKAT)
 		v->fd2 = a_int(x, 1);
 	if (shape == SH_FCLONEAT) {
@@ -183,7 +185,7 @@ static void end_chdir(struct kd_decoder *d, const struct kd_end *x, struct kd_vr
 {
 	int pflags = 0;
 	if (shape == SH_CHDIR) {
-		v->fd = KD_AT_FDCWD;
+		v->fd = DARWIN_AT_FDCWD;
 		v->path = lpath(d, x, PS_FIRST, -1, 0, &v->pathn, &pflags);
 	}
 	else {
@@ -218,7 +220,7 @@ static void end_vfs(struct kd_decoder *d, const struct kd_end *x)
 			v.size = a_64(x, 1);
 		fdpath(d, x, v.fd, 0, &v.path, &v.pathn);
 		kd_emit_vfs(d, x->pid, x->tid, x->ts, &v);
-		if (shape == SH_CLOSE && (x->err == 0 || x->err == KD_EINTR) && v.fd >= 0 && v.fd <= INT32_MAX)
+		if (shape == SH_CLOSE && (x->err == 0 || x->err == DARWIN_EINTR) && v.fd >= 0 && v.fd <= INT32_MAX)
 			kd_fd_put(d, x->pid, (int32_t)v.fd, "", 0, FK_CLOSED, 0);
 		return;
 	case SH_DUP: case SH_DUP2: case SH_FCNTL:
@@ -320,7 +322,7 @@ static void end_net(struct kd_decoder *d, const struct kd_end *x)
 		sock_params(d, x->pid, n.fd, &n);
 		if (shape == SH_SOCKARG)
 			n.arg = a_int(x, 1);
-		if (shape == SH_SOCKFD && (x->err == 0 || x->err == KD_EINPROGRESS))
+		if (shape == SH_SOCKFD && (x->err == 0 || x->err == DARWIN_EINPROGRESS))
 			sock_addr(d, x, n.fd, x->ent->flags & SYF_LOCAL, &n, &sa);
 		if (shape == SH_ACCEPT && x->err == 0)
 			sock_addr(d, x, x->ret, 0, &n, &sa);
@@ -334,6 +336,21 @@ static void end_net(struct kd_decoder *d, const struct kd_end *x)
 	}
 }
 
+void kd_sys_start(struct kd_decoder *d, const kd_buf *e)
+{
+	struct kd_thread *t = kd_thread_put(d, e->arg5);
+	if (t->state & T_SYSCALL)
+		d->st.unfinished++;
+	t->state = T_SYSCALL;       /* an unfinished lookup is abandoned */
+	t->sysno = KD_CODE(e->debugid);
+	t->ts_start = e->timestamp;
+	t->a[0] = e->arg1, t->a[1] = e->arg2, t->a[2] = e->arg3, t->a[3] = e->arg4;
+	t->nlookups = 0;
+	if (t->slot >= 0)
+		for (int k = 0; k < PS_N; k++)
+			d->slots[t->slot]->p[k].valid = 0;
+}
+
 /* errno in arg1, rval[0] and rval[1] in arg2 and arg3, pid in arg4 (§3.5).
  * As DTrace reports it (macos-dtrace.md §1.3): ret -1 on an error,
  * -1/-1 for ERESTART, 0/-2 for EJUSTRETURN; 64-bit results from two
@@ -342,7 +359,7 @@ static void result(struct kd_end *x, const kd_buf *e)
 {
 	x->err = (int32_t)(uint32_t)e->arg1;
 	x->rv0 = e->arg2, x->rv1 = e->arg3;
-	if (x->err == KD_EJUSTRETURN)
+	if (x->err == DARWIN_EJUSTRETURN)
 		x->ret = 0;
 	else if (x->err != 0)
 		x->ret = -1;
