@@ -9,6 +9,7 @@
 #include "launch.h"
 #include "decode.h"
 #include "mono.h"
+#include "optval.h"
 #include "rdr.h"
 #include "records.h"
 #include "stats.h"
@@ -74,7 +75,7 @@ static void setup_signals(void)
 {
 	struct sigaction sa;
 	if (pipe(sigfd) < 0)
-		dieerr(LX_RUNTIME, "pipe");
+		dieerr(EXIT_RUNTIME, "pipe");
 	for (int i = 0; i < 2; i++) {
 		fcntl(sigfd[i], F_SETFL, fcntl(sigfd[i], F_GETFL) | O_NONBLOCK);
 		fcntl(sigfd[i], F_SETFD, FD_CLOEXEC);
@@ -123,8 +124,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			else usage_error(usage, "-k: dtrace or bpftrace, not %s", optarg);
 			break;
 		case 'x':
-			if (parse_u64(optarg, &v) || v == 0 || v > 0x7fffffff)
-				usage_error(usage, "-x: not a pid: %s", optarg);
+			v = opt_count(usage, "-x", optarg, 1, 0x7fffffff);
 			if (o->nx == 2)
 				usage_error(usage, "-x: at most two pids");
 			o->xpid[o->nx++] = (long)v;
@@ -137,7 +137,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		default:
 			fputs(usage, stderr);
-			exit(LX_USAGE);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (o->check) {
@@ -158,7 +158,7 @@ static void die_explained(int code, const struct launch *l, const char *detail)
 {
 	const char *eng = l->o.kind == KIND_DTRACE ? "dtrace" : "bpftrace";
 	switch (code) {
-	case LX_SIP:
+	case EXIT_SIP:
 		die(code, "%s: DTrace cannot attach: System Integrity Protection restricts it."
 		    " To allow DTrace: shut down, start up in macOS Recovery (Apple silicon:"
 		    " hold the power button until \"Loading startup options\", then Options >"
@@ -168,13 +168,13 @@ static void die_explained(int code, const struct launch *l, const char *detail)
 		    " enable\" restores it).%s", l->sname,
 		    l->o.stream == REC_IO ? " The vfs and net streams use the syscall provider"
 		    " and still work with SIP on." : "");
-	case LX_NOROOT:
+	case EXIT_NOROOT:
 		die(code, "%s: %s needs root: run with sudo", l->sname, eng);
-	case LX_NOENGINE:
+	case EXIT_NOENGINE:
 		die(code, "%s: %s", l->sname, l->o.kind == KIND_DTRACE ?
 		    "dtrace not found (it ships with macOS as /usr/sbin/dtrace; -e PATH names another)" :
 		    "bpftrace not found: install it (apt-get install bpftrace) or name it with -e PATH");
-	case LX_NOTRACEFS:
+	case EXIT_NOTRACEFS:
 		die(code, "%s: %s", l->sname, detail ? detail :
 		    "bpftrace cannot reach the kernel's tracepoints: mount tracefs"
 		    " (mount -t tracefs nodev /sys/kernel/tracing)");
@@ -191,7 +191,7 @@ static void check_sleep(const struct launch *l)
 	if (l->o.kind != KIND_DTRACE || slept != 1 || l->o.after_sleep == SLEEP_ALLOW)
 		return;
 	if (l->o.after_sleep == SLEEP_REFUSE)
-		die(LX_SLEPT, "%s: this Mac has slept since it started up, and dtrace may then"
+		die(EXIT_SLEPT, "%s: this Mac has slept since it started up, and dtrace may then"
 		    " freeze it: restart the Mac, then trace (--after-sleep=warn or allow to run anyway)",
 		    l->sname);
 	warnmsg("warning: this Mac has slept since it started up; running or stopping dtrace"
@@ -215,7 +215,7 @@ static int do_check(const struct opts *o)
 	if (o->kind == KIND_DTRACE && los_slept_since_boot() == 1)
 		printf("sleep\twarn\tthis Mac has slept since boot: dtrace may freeze it (restart first)\n");
 	fflush(stdout);
-	return ok ? LX_OK : LX_NOATTACH;
+	return ok ? EXIT_OK : EXIT_NOATTACH;
 }
 
 /* ---- the engine's command line ---------------------------------------------- */
@@ -407,7 +407,7 @@ static void run(struct launch *l)
 		if (l->err_open)
 			ie = np, p[np].fd = l->rerr.fd, p[np++].events = POLLIN;
 		if (poll(p, (nfds_t)np, 200) < 0 && errno != EINTR)
-			dieerr(LX_RUNTIME, "poll");
+			dieerr(EXIT_RUNTIME, "poll");
 		while (read(sigfd[0], junk, sizeof junk) > 0)
 			;
 		if (ie >= 0 && p[ie].revents)
@@ -464,21 +464,16 @@ static void write_header(struct launch *l)
 
 static void setup_stats(struct launch *l)
 {
-	static const struct { const char *key; size_t off; } keys[] = {
-#define K(f) { #f, offsetof(struct lstats, f) }
-		K(records), K(blank_lines), K(bytes_out), K(drops), K(drops_aggregation),
-		K(drops_dynvar), K(drops_speculative), K(faults_user_access),
-		K(faults_kernel_access), K(faults_address), K(faults_other),
-		K(engine_notices), K(engine_messages), K(engine_bad_lines),
-		K(orphan_strings), K(probes),
-#undef K
-	};
-	stats_init(&l->sf, l->o.stats);
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		stats_add(&l->sf, keys[i].key, (const uint64_t *)((char *)&l->st + keys[i].off));
+#define KEY(f) STATS_KEY(struct lstats, f, #f),
+	static const struct stats_key lstats_keys[] = { LSTATS(KEY) };
+#undef KEY
 	/* over-long engine lines, skipped whole by the readers: counted */
-	stats_add(&l->sf, "too_long_records", &l->rout.too_long);
-	stats_add(&l->sf, "too_long_messages", &l->rerr.too_long);
+	static const struct stats_key rdr_out[] = { STATS_KEY(struct rdr, too_long, "too_long_records") };
+	static const struct stats_key rdr_err[] = { STATS_KEY(struct rdr, too_long, "too_long_messages") };
+	stats_init(&l->sf, l->o.stats);
+	stats_add_table(&l->sf, &l->st, lstats_keys, STATS_NKEYS(lstats_keys));
+	stats_add_table(&l->sf, &l->rout, rdr_out, 1);
+	stats_add_table(&l->sf, &l->rerr, rdr_err, 1);
 }
 
 /* The exit status: an attach failure the engine reported wins; then the
@@ -486,8 +481,8 @@ static void setup_stats(struct launch *l)
 static int finish(struct launch *l)
 {
 	static const int code_of[EC_NCLASSES] = {
-		[EC_FAIL_SIP] = LX_SIP, [EC_FAIL_ROOT] = LX_NOROOT,
-		[EC_FAIL_TRACEFS] = LX_NOTRACEFS, [EC_FAIL_ATTACH] = LX_NOATTACH,
+		[EC_FAIL_SIP] = EXIT_SIP, [EC_FAIL_ROOT] = EXIT_NOROOT,
+		[EC_FAIL_TRACEFS] = EXIT_NOTRACEFS, [EC_FAIL_ATTACH] = EXIT_NOATTACH,
 	};
 	int st = l->e.status;
 	uint64_t faults = l->st.faults_user_access + l->st.faults_kernel_access +
@@ -513,15 +508,15 @@ static int finish(struct launch *l)
 			         " provider works with System Integrity Protection on, so SIP is not"
 			         " the cause; this script needs a newer macOS)",
 			         l->fail_probe[0] ? l->fail_probe : "description");
-			die_explained(LX_NOATTACH, l, why);
+			die_explained(EXIT_NOATTACH, l, why);
 		}
 		die_explained(code_of[l->fail], l, NULL);
 	}
 	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGTERM)
-		die(LX_RUNTIME, "%s: the engine was killed by signal %d", l->sname, WTERMSIG(st));
+		die(EXIT_RUNTIME, "%s: the engine was killed by signal %d", l->sname, WTERMSIG(st));
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-		die(LX_RUNTIME, "%s: the engine exited with status %d", l->sname, WEXITSTATUS(st));
-	return l->downstream_gone ? LX_RUNTIME : LX_OK;
+		die(EXIT_RUNTIME, "%s: the engine exited with status %d", l->sname, WEXITSTATUS(st));
+	return l->downstream_gone ? EXIT_RUNTIME : EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -539,11 +534,11 @@ int main(int argc, char **argv)
 		die_explained(code, &l, msg);
 	snprintf(name, sizeof name, "%s.%s", l.sname, l.o.kind == KIND_DTRACE ? "d" : "bt");
 	if (!(script = find_script(&l.o, name)))
-		die(LX_USAGE, "%s: no script %s%s%s (-d DIR names the folder)", l.sname, name,
+		die(EXIT_USAGE, "%s: no script %s%s%s (-d DIR names the folder)", l.sname, name,
 		    l.o.dir ? " in " : "", l.o.dir ? l.o.dir : "");
 	engine = l.o.engine ? l.o.engine : los_default_engine(l.o.kind);
 	if (!engine)
-		die_explained(LX_NOENGINE, &l, NULL);
+		die_explained(EXIT_NOENGINE, &l, NULL);
 	check_sleep(&l);
 	setup_signals();
 	setup_stats(&l);
@@ -553,10 +548,10 @@ int main(int argc, char **argv)
 	write_header(&l);
 	code = engine_start(&l.e, engine_argv(&l.o, engine, script), los_engine_env(l.o.kind));
 	if (code == ENOENT)
-		die_explained(LX_NOENGINE, &l, NULL);
+		die_explained(EXIT_NOENGINE, &l, NULL);
 	if (code) {
 		errno = code;
-		dieerr(LX_RUNTIME, "%s: %s", l.sname, engine);
+		dieerr(EXIT_RUNTIME, "%s: %s", l.sname, engine);
 	}
 	rdr_init(&l.rout, l.e.out, MAXLINE);
 	rdr_init(&l.rerr, l.e.err, 64 << 10);

@@ -40,7 +40,7 @@ int los_precheck(int stream, int kind, char *msg, size_t cap)
 	(void)stream, (void)kind;
 	if (geteuid() != 0) {
 		snprintf(msg, cap, "dtrace needs root: run with sudo");
-		return LX_NOROOT;
+		return EXIT_NOROOT;
 	}
 	return 0;
 }
