@@ -10,6 +10,7 @@
 #include "mono.h"
 #include "optval.h"
 #include "records.h"
+#include "sig.h"
 #include "stats.h"
 #include "util.h"
 #include <errno.h>
@@ -37,11 +38,14 @@ struct cli {
 	struct kd_config cfg;
 };
 
-static volatile sig_atomic_t stop;
-static void on_stop(int sig) { (void)sig; stop = 1; }
-static void on_alarm(int sig) { (void)sig; stop = 1; }
-
-/* A crash must not leave kdebug running (kern_ktrace.c:38-40, notes §3.10). */
+/* A stop request is any signal caught through lib/sig (sig_caught): the
+ * live loop waits in the kernel (KERN_KDBUFWAIT) and a replay may block in
+ * read(2) on a silent pipe, neither of which can poll the signal pipe, so
+ * both look at the count after each wait or EINTR. */
+/* A crash must not leave kdebug running (kern_ktrace.c:38-40, notes §3.10).
+ * The self-pipe cannot serve here: after SIGSEGV and its kind the main
+ * loop never runs again, so the handler itself does the cleanup, with
+ * async-signal-safe calls only (sysctl), then takes the default action. */
 static void on_fatal(int sig)
 {
 	kd_live_stop();
@@ -252,7 +256,7 @@ static int replay(struct run *r, struct kd_replay *rp)
 	static kd_buf ev[BATCH];
 	long n;
 	kd_thread_map(r->d, rp->map, rp->nmap);
-	while (!stop && (n = kd_replay_read(rp, ev, BATCH)) > 0) {
+	while (!sig_caught && (n = kd_replay_read(rp, ev, BATCH)) > 0) {
 		for (long i = 0; i < n; i++)
 			kd_event(r->d, &ev[i]);
 		r->bytes_in = rp->bytes;
@@ -287,19 +291,20 @@ static void signals(void)
 #endif
 	};
 	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;            /* no SA_RESTART: a blocked read returns */
 	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
-		sigaction(stops[i], &sa, NULL);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);      /* EPIPE is an output error, handled */
-	sigaction(SIGXFSZ, &sa, NULL);      /* EFBIG likewise */
+		if (sig_catch(stops[i]) < 0)
+			dieerr(EXIT_RUNTIME, "signals");
+	if (sig_catch(SIGALRM) < 0 ||           /* -d DURATION */
+	    sig_ignore(SIGPIPE) < 0 ||          /* EPIPE is an output error, handled */
+	    sig_ignore(SIGXFSZ) < 0)            /* EFBIG likewise */
+		dieerr(EXIT_RUNTIME, "signals");
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
-		sigaction(fatal[i], &sa, NULL);
+		if (sigaction(fatal[i], &sa, NULL) < 0)
+			dieerr(EXIT_RUNTIME, "signals");
 }
 
 /* Where the timebase, wall clock anchor and lookup style come from:
@@ -362,7 +367,7 @@ int main(int argc, char **argv)
 	r.cli = &c;
 	signals();
 	if (c.replay) {
-		kd_replay_stop_flag(&stop);     /* a signal ends a wait on a silent pipe */
+		kd_replay_stop_flag(&sig_caught);     /* a signal ends a wait on a silent pipe */
 		fd = strcmp(c.replay, "-") == 0 ? 0 : open(c.replay, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
 			dieerr(EXIT_RUNTIME, "%s", c.replay);
@@ -382,7 +387,7 @@ int main(int argc, char **argv)
 	write_headers(&c.cfg, has_tb, r.out);
 	r.d = kd_new(&c.cfg, &hooks, r.out);
 	setup_stats(&r);
-	status = c.replay ? replay(&r, &rp) : kd_live_loop(r.d, &stop, tick, &r);
+	status = c.replay ? replay(&r, &rp) : kd_live_loop(r.d, &sig_caught, tick, &r);
 	for (int i = 0; i < REC_NSTREAMS; i++)
 		if (r.out[i])
 			ob_flush(r.out[i]);

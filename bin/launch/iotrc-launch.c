@@ -8,16 +8,16 @@
  * failures end us with a documented status and one actionable message. */
 #include "launch.h"
 #include "decode.h"
+#include "loop.h"
 #include "mono.h"
 #include "optval.h"
 #include "rdr.h"
 #include "records.h"
+#include "sig.h"
 #include "stats.h"
 #include "util.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,7 +43,7 @@ struct opts {
 struct launch {
 	struct opts o;
 	const char *sname;      /* stream name, for messages */
-	struct engine e;
+	struct child e;         /* the engine */
 	struct obuf out;
 	struct rdr rout, rerr;
 	struct btconv bt;
@@ -53,41 +53,19 @@ struct launch {
 	int fail;               /* first attach-failure class seen, or 0 */
 	char fail_probe[256];   /* the probe description a "does not match" names */
 	int shown[EC_NCLASSES];
-	int64_t stop_ns, offset_ns;
+	int64_t offset_ns;
 };
 
-static int sigfd[2] = { -1, -1 };
-static volatile sig_atomic_t nsignals;
-
-static void on_signal(int s)
-{
-	int e = errno;
-	char c = (char)s;
-	if (s != SIGCHLD)
-		nsignals++;
-	if (write(sigfd[1], &c, 1) < 0) {
-		/* pipe full: a wake-up is pending anyway */
-	}
-	errno = e;
-}
-
+/* Signals come through lib/sig's self-pipe: SIGINT, SIGTERM and SIGHUP
+ * stop the engine (each one more firmly), SIGCHLD wakes the loop to reap. */
 static void setup_signals(void)
 {
-	struct sigaction sa;
-	if (pipe(sigfd) < 0)
-		dieerr(EXIT_RUNTIME, "pipe");
-	for (int i = 0; i < 2; i++) {
-		fcntl(sigfd[i], F_SETFL, fcntl(sigfd[i], F_GETFL) | O_NONBLOCK);
-		fcntl(sigfd[i], F_SETFD, FD_CLOEXEC);
-	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
+		if (sig_catch(stops[i]) < 0)
+			dieerr(EXIT_RUNTIME, "signals");
+	if (sig_ignore(SIGPIPE) < 0)
+		dieerr(EXIT_RUNTIME, "signals");
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -362,28 +340,32 @@ static void flush_out(struct launch *l)
 		errno = l->out.err;
 		warnerr("%s: stdout", l->sname);
 		l->downstream_gone = 1;
-		engine_stop(&l->e);     /* nobody reads: stop the engine */
-		l->stop_ns = mono_now_ns();
+		child_stop(&l->e, mono_now_ns(), STOP_GRACE_NS);   /* nobody reads: stop the engine */
 	}
 	l->st.bytes_out = l->out.bytes;
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
 
-static void on_tick(struct launch *l, pid_t ppid0, int *signals_seen)
+/* Stop requests read from the signal pipe (SIGCHLD only wakes us). */
+static int new_signals(void)
+{
+	int s, n = 0;
+	while ((s = sig_next()) > 0)
+		n += s != SIGCHLD;
+	return n;
+}
+
+static void on_tick(struct launch *l, pid_t ppid0, int newsigs)
 {
 	int64_t now = mono_now_ns();
-	/* a signal, or our parent gone (the supervisor was killed): stop */
-	int want = nsignals > *signals_seen || (ppid0 > 1 && getppid() != ppid0);
-	if (want && !l->e.exited && (l->e.stops == 0 || nsignals > *signals_seen)) {
-		*signals_seen = nsignals;
-		engine_stop(&l->e);
-		l->stop_ns = now;
-	} else if (l->e.stops && !l->e.exited && now - l->stop_ns > STOP_GRACE_NS) {
+	/* a signal, or our parent gone (the supervisor was killed): stop; each
+	 * further signal, or the grace running out, stops more firmly */
+	int orphaned = ppid0 > 1 && getppid() != ppid0;
+	if (!l->e.exited && (newsigs || (orphaned && !l->e.stops)))
+		child_stop(&l->e, now, STOP_GRACE_NS);
+	else if (child_stop_due(&l->e, now, STOP_GRACE_NS))
 		warnmsg("%s: the engine has not stopped; sending a stronger signal", l->sname);
-		engine_stop(&l->e);
-		l->stop_ns = now;
-	}
 	l->bt.wall_offset = wall_now_ns() - mono_now_ns();
 	stats_tick(&l->sf, 0);
 }
@@ -391,52 +373,53 @@ static void on_tick(struct launch *l, pid_t ppid0, int *signals_seen)
 /* After the engine has exited, how long its pipes may stay open: a process
  * it left behind (holding them) must not keep us running. */
 #define HELD_PIPE_NS 2000000000LL
+#define TICK_NS 200000000LL
+
+static void close_held(struct launch *l)
+{
+	warnmsg("%s: the engine has exited but a process it left holds its"
+	        " output open; not waiting for it", l->sname);
+	if (l->out_open)
+		drain(l, &l->rout, &l->out_open, 1);
+	if (l->out_open)
+		close(l->rout.fd), l->out_open = 0;
+	if (l->err_open)
+		drain(l, &l->rerr, &l->err_open, 0);
+	if (l->err_open)
+		close(l->rerr.fd), l->err_open = 0;
+	flush_out(l);
+}
 
 static void run(struct launch *l)
 {
 	pid_t ppid0 = getppid();
-	int signals_seen = 0;
 	int64_t exited_ns = 0;
-	while (l->out_open || l->err_open || !engine_reap(&l->e)) {
-		struct pollfd p[3];
-		int np = 0, io = -1, ie = -1;
-		char junk[64];
-		p[np].fd = sigfd[0], p[np++].events = POLLIN;
-		if (l->out_open)
-			io = np, p[np].fd = l->rout.fd, p[np++].events = POLLIN;
-		if (l->err_open)
-			ie = np, p[np].fd = l->rerr.fd, p[np++].events = POLLIN;
-		if (poll(p, (nfds_t)np, 200) < 0 && errno != EINTR)
+	while (l->out_open || l->err_open || !child_reap(&l->e)) {
+		struct loop lp;
+		int io, ie;
+		loop_begin(&lp);
+		loop_add(&lp, sig_fd(), POLLIN);
+		io = l->out_open ? loop_add(&lp, l->rout.fd, POLLIN) : -1;
+		ie = l->err_open ? loop_add(&lp, l->rerr.fd, POLLIN) : -1;
+		loop_until(&lp, mono_now_ns() + TICK_NS);
+		loop_until(&lp, child_deadline(&l->e));
+		if (exited_ns)
+			loop_until(&lp, exited_ns + HELD_PIPE_NS);
+		if (loop_wait(&lp) < 0)
 			dieerr(EXIT_RUNTIME, "poll");
-		while (read(sigfd[0], junk, sizeof junk) > 0)
-			;
-		if (ie >= 0 && p[ie].revents)
+		if (loop_ready(&lp, ie))
 			drain(l, &l->rerr, &l->err_open, 0);
-		if (io >= 0 && p[io].revents)
+		if (loop_ready(&lp, io))
 			drain(l, &l->rout, &l->out_open, 1);
 		flush_out(l);
-		on_tick(l, ppid0, &signals_seen);
-		if (engine_reap(&l->e) && (l->out_open || l->err_open)) {
+		on_tick(l, ppid0, new_signals());
+		if (child_reap(&l->e) && (l->out_open || l->err_open)) {
 			int64_t now = mono_now_ns();
 			if (!exited_ns)
 				exited_ns = now;
-			else if (now - exited_ns > HELD_PIPE_NS) {
-				warnmsg("%s: the engine has exited but a process it left holds its"
-				        " output open; not waiting for it", l->sname);
-				if (l->out_open)
-					drain(l, &l->rout, &l->out_open, 1);
-				if (l->out_open)
-					close(l->rout.fd), l->out_open = 0;
-				if (l->err_open)
-					drain(l, &l->rerr, &l->err_open, 0);
-				if (l->err_open)
-					close(l->rerr.fd), l->err_open = 0;
-				flush_out(l);
-			}
+			else if (now - exited_ns >= HELD_PIPE_NS)
+				close_held(l);
 		}
-		if (!l->out_open && !l->err_open && !l->e.exited)
-			while (!engine_reap(&l->e))
-				usleep(20000);
 	}
 }
 
@@ -553,8 +536,8 @@ int main(int argc, char **argv)
 		errno = code;
 		dieerr(EXIT_RUNTIME, "%s: %s", l.sname, engine);
 	}
-	rdr_init(&l.rout, l.e.out, MAXLINE);
-	rdr_init(&l.rerr, l.e.err, 64 << 10);
+	rdr_init(&l.rout, l.e.fd[1], MAXLINE);
+	rdr_init(&l.rerr, l.e.fd[2], 64 << 10);
 	l.out_open = l.err_open = 1;
 	run(&l);
 	code = finish(&l);

@@ -5,7 +5,8 @@
 #ifndef IOTRC_LAUNCH_H
 #define IOTRC_LAUNCH_H
 #include "csv.h"
-#include "exits.h"       /* EXIT_*: iotrc-launch(1) EXIT STATUS */
+#include "exits.h"
+#include "spawn.h"       /* EXIT_*: iotrc-launch(1) EXIT STATUS */
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
@@ -44,22 +45,11 @@ const char *errs_class_name(int c);
 /* Count the line into st; returns its class. */
 int errs_account(struct lstats *st, const char *line, size_t n);
 
-/* ---- launch_engine.c: the engine as our child ---------------------------- */
-struct engine {
-	pid_t pid;
-	int out, err;          /* read ends of its stdout and stderr */
-	int status;            /* wait status once exited */
-	int exited;
-	int stops;             /* stop requests sent so far */
-};
-/* fork + exec argv with extra "NAME=value" environment entries. Returns 0,
- * or an errno (exec failure, e.g. ENOENT) with nothing left running. */
-int engine_start(struct engine *e, char *const argv[], char *const env[]);
-/* Ask it to stop: SIGINT first (it drains its buffers, notes §2.10), then
- * SIGTERM, then SIGKILL on later calls. */
-void engine_stop(struct engine *e);
-/* Reap without blocking; 1 once it has exited. */
-int engine_reap(struct engine *e);
+/* ---- launch_engine.c: the engine as our child (lib/spawn.h) ----------- */
+/* Start argv with extra "NAME=value" environment entries, stdout and
+ * stderr piped (e->fd[1], e->fd[2]). Returns 0, or an errno (exec
+ * failure, e.g. ENOENT) with nothing left running. */
+int engine_start(struct child *e, char *const argv[], char *const env[]);
 
 /* ---- launch_bt.c: bpftrace -f json output to records -------------------- */
 #define BT_NPEND 64

@@ -2,9 +2,11 @@
  * io-tracer CSV (iotrc-schema(7)) on stdout. */
 #include "anon.h"
 #include "exits.h"
+#include "loop.h"
 #include "optval.h"
 #include "parse.h"
 #include "rdr.h"
+#include "sig.h"
 #include "stats.h"
 #include "util.h"
 #include "decode.h"
@@ -22,22 +24,17 @@ static const char usage[] =
 "                   [--timebase N/D] [--os darwin|linux] [--no-lookup]\n"
 "                   [--fd-cap N] [--cmdline-cap N] vfs|io|net\n";
 
-static volatile sig_atomic_t stop;
-static void on_signal(int sig) { (void)sig; stop = 1; }
-
-/* SIGINT/SIGTERM: the engine upstream is draining its buffers, so keep
- * reading until end of input, but no longer than DRAIN_SECS. A signal
- * ignored at start (a background job of a shell) stays ignored. */
+/* SIGINT/SIGTERM (through lib/sig's pipe): the engine upstream is
+ * draining its buffers, so keep reading until end of input, but no longer
+ * than DRAIN_SECS. A signal ignored at start (a background job of a shell)
+ * stays ignored. */
 #define DRAIN_SECS 5
-static void catch_signal(int sig)
+#define IDLE_MS 250
+static void setup_signals(void)
 {
-	struct sigaction sa, old;
-	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-		return;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
+	if (sig_ignore(SIGPIPE) < 0 || sig_catch_unless_ignored(SIGINT) < 0 ||
+	    sig_catch_unless_ignored(SIGTERM) < 0)
+		dieerr(EXIT_RUNTIME, "signals");
 }
 
 struct cli {
@@ -153,25 +150,25 @@ int main(int argc, char **argv)
 	struct stats st;
 	char *line;
 	size_t n;
-	int k;
+	int k, stop = 0;
 	time_t drain_until = 0;
 	setprogname_(argv[0]);
 	parse_args(argc, argv, &c);
 	setup_anon(&c);
-	signal(SIGPIPE, SIG_IGN);
-	catch_signal(SIGINT);
-	catch_signal(SIGTERM);
+	setup_signals();
 	parser_init(&p, &c.o);
 	rdr_init(&r, 0, 256 * 1024);
 	stats_init(&st, c.stats);
 	add_stats(&st, &p, &r);
 	parser_header_row(&p);
 	while (p.out.err == 0) {
+		while (sig_next() > 0)
+			stop = 1;
 		if (stop && !drain_until)
 			drain_until = time(NULL) + DRAIN_SECS;
 		if (drain_until && time(NULL) >= drain_until)
 			break;
-		k = rdr_next(&r, &line, &n, 250);  /* idle: flush rows, tick stats */
+		k = loop_rdr_next(&r, &line, &n, IDLE_MS, sig_fd());  /* idle: flush rows, tick stats */
 		if (k == RDR_LINE)
 			parser_line(&p, line, n);
 		else if (k == RDR_EOF)

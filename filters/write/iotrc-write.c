@@ -5,9 +5,11 @@
  * iotrc-write(1). */
 #include "write.h"
 #include "exits.h"
+#include "loop.h"
 #include "mono.h"
 #include "optval.h"
 #include "rdr.h"
+#include "sig.h"
 #include "stats.h"
 #include "util.h"
 #include <errno.h>
@@ -55,28 +57,26 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-static volatile sig_atomic_t got_hup, got_stop;
+/* Signals come through lib/sig's pipe; tick() takes them: SIGHUP
+ * rotates, SIGTERM/SIGINT stop (a second one at once). */
+static int got_hup, got_stop;
 
-static void on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		got_hup = 1;
-	else
-		got_stop++;
-}
-
-/* No SA_RESTART: a signal ends the reader's poll, so the loop sees it. */
 static void setup_signals(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);  /* a gone reader of stdout: EPIPE */
+	if (sig_catch(SIGHUP) < 0 || sig_catch(SIGTERM) < 0 || sig_catch(SIGINT) < 0 ||
+	    sig_ignore(SIGPIPE) < 0)        /* a gone reader of stdout: EPIPE */
+		dieerr(EXIT_RUNTIME, "signals");
+}
+
+static void take_signals(void)
+{
+	int s;
+	while ((s = sig_next()) > 0) {
+		if (s == SIGHUP)
+			got_hup = 1;
+		else
+			got_stop++;
+	}
 }
 
 /* Bounds (iotrc-write(1)): durations from 1 ms (a shorter nonzero time
@@ -159,16 +159,17 @@ static void stats_setup(struct writer *w, struct stats *s)
 	w->stats = s;
 }
 
-struct loop {
+struct wstop {           /* stopping: drain briefly, then end */
 	int stopping;
 	int64_t stop_by;
 };
 
 /* Time-driven work: signals, age rotation, flushes, stats. Returns the
  * reader's next timeout in ms, or -1 to stop reading. */
-static int tick(struct writer *w, struct loop *l, int idle)
+static int tick(struct writer *w, struct wstop *l, int idle)
 {
 	int64_t now = w->now = mono_now_ns(), t;
+	take_signals();
 	if (got_stop) {
 		/* drain what the producer already wrote, briefly (upstream.md
 		 * §10.3: rows in flight are not thrown away at shutdown) */
@@ -213,13 +214,13 @@ static int drain_buffer(struct writer *w, struct rdr *r, struct wrows *rows)
  * error, else 0; *torn: input stopped in the middle of a row. */
 static int run(struct writer *w, struct rdr *r, struct wrows *rows, int *torn)
 {
-	struct loop l = { 0, 0 };
+	struct wstop l = { 0, 0 };
 	uint64_t seen = UINT64_MAX;
 	int timeout = 0;
 	for (;;) {
 		char *line;
 		size_t n;
-		int st = rdr_next(r, &line, &n, timeout);
+		int st = loop_rdr_next(r, &line, &n, timeout, sig_fd());
 		if (st == RDR_LINE && r->bytes == seen) {
 			rows_line(w, rows, line, n);
 			continue;
