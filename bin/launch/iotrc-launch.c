@@ -495,6 +495,11 @@ static int finish(struct launch *l)
 		}
 		die_explained(code_of[l->fail], l, NULL);
 	}
+	/* SIGINT is the clean stop (dtrace drains, §2.10); an engine that
+	 * ignored it and died of our SIGTERM or SIGKILL may have lost records */
+	if (child_killed(&l->e) == SIGTERM || child_killed(&l->e) == SIGKILL)
+		die(EXIT_RUNTIME, "%s: the engine did not stop on SIGINT and was killed by signal %d",
+		    l->sname, WTERMSIG(st));
 	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGTERM)
 		die(EXIT_RUNTIME, "%s: the engine was killed by signal %d", l->sname, WTERMSIG(st));
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
