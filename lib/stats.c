@@ -22,6 +22,12 @@ void stats_add(struct stats *s, const char *key, const uint64_t *val)
 	}
 }
 
+void stats_add_table(struct stats *s, const void *base, const struct stats_key *keys, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		stats_add(s, keys[i].key, (const uint64_t *)(const void *)((const char *)base + keys[i].off));
+}
+
 void stats_add_str(struct stats *s, const char *key, const char *const *val)
 {
 	if (s->ns < 8) {

@@ -166,48 +166,6 @@ int parse_u64(const char *s, uint64_t *out)
 	return parse_u64_n(s, strlen(s), out);
 }
 
-int parse_size(const char *s, uint64_t *out)
-{
-	size_t n = strlen(s);
-	uint64_t mult = 1, v;
-	if (n && strchr("kKmMgG", s[n - 1])) {
-		switch (s[n - 1]) {
-		case 'k': case 'K': mult = 1ull << 10; break;
-		case 'm': case 'M': mult = 1ull << 20; break;
-		default: mult = 1ull << 30; break;
-		}
-		n--;
-	}
-	if (parse_u64_n(s, n, &v) < 0 || v > UINT64_MAX / mult)
-		return -1;
-	*out = v * mult;
-	return 0;
-}
-
-int parse_duration(const char *s, double *secs)
-{
-	char *end;
-	double v, mult = 1;
-	size_t k = strspn(s, "0123456789.");
-	if (k == 0 || (s[k] && s[k + 1]))   /* digits, then one suffix: no nan, inf, hex, sign */
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (end == s || errno || v < 0)
-		return -1;
-	if (*end && end[1])
-		return -1;
-	switch (*end) {
-	case 0: case 's': break;
-	case 'm': mult = 60; break;
-	case 'h': mult = 3600; break;
-	case 'd': mult = 86400; break;
-	default: return -1;
-	}
-	*secs = v * mult;
-	return 0;
-}
-
 int write_all(int fd, const void *buf, size_t n)
 {
 	const char *p = buf;

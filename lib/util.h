@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
+#include "optval.h"   /* parse_size, parse_duration and the bounded forms */
 
 extern const char *progname;
 void setprogname_(const char *argv0);
@@ -24,8 +25,6 @@ char *xstrdup(const char *s);
 int parse_s64_n(const char *s, size_t n, int64_t *out);
 int parse_u64_n(const char *s, size_t n, uint64_t *out);
 int parse_u64(const char *s, uint64_t *out);
-int parse_size(const char *s, uint64_t *out);     /* 10k 5M 1G suffixes */
-int parse_duration(const char *s, double *secs);  /* 30, 5s, 20m, 2h */
 
 /* write(2) until done; retries EINTR and short writes. -1 on error. */
 int write_all(int fd, const void *buf, size_t n);

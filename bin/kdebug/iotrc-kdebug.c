@@ -17,7 +17,9 @@
 #include "kdebug_live.h"
 #include "kdebug_replay.h"
 #include "mono.h"
+#include "optval.h"
 #include "records.h"
+#include "sig.h"
 #include "stats.h"
 #include "util.h"
 #include <errno.h>
@@ -45,11 +47,14 @@ struct cli {
 	struct kd_config cfg;
 };
 
-static volatile sig_atomic_t stop;
-static void on_stop(int sig) { (void)sig; stop = 1; }
-static void on_alarm(int sig) { (void)sig; stop = 1; }
-
-/* A crash must not leave kdebug running (kern_ktrace.c:38-40, notes §3.10). */
+/* A stop request is any signal caught through lib/sig (sig_caught): the
+ * live loop waits in the kernel (KERN_KDBUFWAIT) and a replay may block in
+ * read(2) on a silent pipe, neither of which can poll the signal pipe, so
+ * both look at the count after each wait or EINTR. */
+/* A crash must not leave kdebug running (kern_ktrace.c:38-40, notes §3.10).
+ * The self-pipe cannot serve here: after SIGSEGV and its kind the main
+ * loop never runs again, so the handler itself does the cleanup, with
+ * async-signal-safe calls only (sysctl), then takes the default action. */
 static void on_fatal(int sig)
 {
 	kd_live_stop();
@@ -68,10 +73,7 @@ static void parse_timebase(const char *s, struct cli *c)
 
 static size_t parse_cap(const char *opt, const char *s)
 {
-	uint64_t u;
-	if (parse_size(s, &u) < 0 || u < 1 || u > (1u << 30))
-		usage_error(usage, "bad %s: %s", opt, s);
-	return (size_t)u;
+	return (size_t)opt_size(usage, opt, s, 1, 1u << 30);
 }
 
 static void parse_args(int argc, char **argv, struct cli *c)
@@ -116,13 +118,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 				usage_error(usage, "bad --lookup: %s (auto, tail or full)", optarg);
 			break;
 		case OPT_BUF:
-			if (parse_size(optarg, &u) < 0 || u < 1024 || u > INT32_MAX)
-				usage_error(usage, "bad --buffer-events: %s (1024 to 2^31-1)", optarg);
-			c->buf_events = (long)u;
+			c->buf_events = (long)opt_size(usage, "--buffer-events", optarg, 1024, INT32_MAX);
 			break;
 		case OPT_EXCL:
-			if (parse_u64(optarg, &u) < 0 || u > INT32_MAX)
-				usage_error(usage, "bad --exclude-pid: %s", optarg);
+			u = opt_count(usage, "--exclude-pid", optarg, 0, INT32_MAX);
 			if (c->cfg.nexclude == KD_MAXEXCLUDE)
 				usage_error(usage, "too many --exclude-pid (at most %d)", KD_MAXEXCLUDE);
 			c->cfg.exclude[c->cfg.nexclude++] = (int32_t)u;
@@ -131,11 +130,12 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case OPT_VNCAP: c->cfg.max_vnodes = parse_cap("--vnode-cap", optarg); break;
 		case OPT_STATS: c->stats = optarg; break;
 		case 'd':
-			if (parse_duration(optarg, &c->duration) < 0 || c->duration <= 0)
-				usage_error(usage, "bad -d: %s", optarg);
+			/* alarm(2) takes whole seconds, rounded up */
+			c->duration = (double)opt_duration(usage, "-d", optarg, 1000000,
+			                                   INT64_C(1000000000) * 100000000, 0) / 1e9;
 			break;
 		case 'h': fputs(usage, stdout); exit(0);
-		default: fputs(usage, stderr); exit(KD_EXIT_USAGE);
+		default: fputs(usage, stderr); exit(EXIT_USAGE);
 		}
 	}
 	if (optind < argc)
@@ -166,7 +166,7 @@ static void open_outputs(const struct cli *c, struct obuf ob[REC_NSTREAMS], stru
 		if (strcmp(c->path[i], "-") == 0)
 			fd = 1;
 		else if ((fd = open(c->path[i], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666)) < 0)
-			dieerr(KD_EXIT_RUNTIME, "%s", c->path[i]);
+			dieerr(EXIT_RUNTIME, "%s", c->path[i]);
 		ob_init(&ob[i], fd, 1u << 20);
 		out[i] = &ob[i];
 	}
@@ -199,42 +199,42 @@ struct run {
 	int out_err;
 };
 
+/* The --stats keys, in the order written (iotrc-kdebug(1)): the decoder's
+ * counters, with the reader's wraps after lost_events, then our bytes. */
+#define K(f, name) STATS_KEY(struct kd_stats, f, name)
+static const struct stats_key kd_keys1[] = {
+	K(events, "events"), K(records[REC_VFS], "records_vfs"), K(records[REC_IO], "records_io"),
+	K(records[REC_NET], "records_net"), K(drops, "drops"), K(lost_events, "lost_events"),
+};
+static const struct stats_key kd_keys2[] = {
+	K(excluded, "excluded"), K(ignored_events, "ignored_events"),
+	K(syscalls_other, "syscalls_other"), K(orphan_ends, "orphan_ends"),
+	K(unfinished, "unfinished"), K(lookups, "lookups"), K(lookup_orphans, "lookup_orphans"),
+	K(lookup_tails, "lookup_tails"), K(lookup_partial, "lookup_partial"),
+	K(path_overflow, "path_overflow"), K(io_unmatched, "io_unmatched"),
+	K(io_evicted, "io_evicted"), K(threads_evicted, "threads_evicted"),
+	K(procs_evicted, "procs_evicted"), K(slots_stolen, "slots_stolen"),
+	K(fd_evictions, "fd_evictions"), K(vnode_evictions, "vnode_evictions"),
+	K(sockinfo_ok, "sockinfo_ok"), K(sockinfo_failed, "sockinfo_failed"),
+	K(hook_lookups, "hook_lookups"),
+};
+#undef K
+#define R(f, name) STATS_KEY(struct run, f, name)
+static const struct stats_key run_keys1[] = { R(wraps, "wraps") };
+static const struct stats_key run_keys2[] = {
+	R(bytes_in, "bytes_in"), R(junk, "junk_bytes"), R(bytes_out[REC_VFS], "bytes_vfs"),
+	R(bytes_out[REC_IO], "bytes_io"), R(bytes_out[REC_NET], "bytes_net"),
+};
+#undef R
+
 static void setup_stats(struct run *r)
 {
-	static const char *const rk[REC_NSTREAMS] = { "records_vfs", "records_io", "records_net" };
 	const struct kd_stats *k = kd_get_stats(r->d);
 	stats_init(&r->st, r->cli->stats);
-	stats_add(&r->st, "events", &k->events);
-	for (int i = 0; i < REC_NSTREAMS; i++)
-		stats_add(&r->st, rk[i], &k->records[i]);
-	stats_add(&r->st, "drops", &k->drops);
-	stats_add(&r->st, "lost_events", &k->lost_events);
-	stats_add(&r->st, "wraps", &r->wraps);
-	stats_add(&r->st, "excluded", &k->excluded);
-	stats_add(&r->st, "ignored_events", &k->ignored_events);
-	stats_add(&r->st, "syscalls_other", &k->syscalls_other);
-	stats_add(&r->st, "orphan_ends", &k->orphan_ends);
-	stats_add(&r->st, "unfinished", &k->unfinished);
-	stats_add(&r->st, "lookups", &k->lookups);
-	stats_add(&r->st, "lookup_orphans", &k->lookup_orphans);
-	stats_add(&r->st, "lookup_tails", &k->lookup_tails);
-	stats_add(&r->st, "lookup_partial", &k->lookup_partial);
-	stats_add(&r->st, "path_overflow", &k->path_overflow);
-	stats_add(&r->st, "io_unmatched", &k->io_unmatched);
-	stats_add(&r->st, "io_evicted", &k->io_evicted);
-	stats_add(&r->st, "threads_evicted", &k->threads_evicted);
-	stats_add(&r->st, "procs_evicted", &k->procs_evicted);
-	stats_add(&r->st, "slots_stolen", &k->slots_stolen);
-	stats_add(&r->st, "fd_evictions", &k->fd_evictions);
-	stats_add(&r->st, "vnode_evictions", &k->vnode_evictions);
-	stats_add(&r->st, "sockinfo_ok", &k->sockinfo_ok);
-	stats_add(&r->st, "sockinfo_failed", &k->sockinfo_failed);
-	stats_add(&r->st, "hook_lookups", &k->hook_lookups);
-	stats_add(&r->st, "bytes_in", &r->bytes_in);
-	stats_add(&r->st, "junk_bytes", &r->junk);
-	stats_add(&r->st, "bytes_vfs", &r->bytes_out[REC_VFS]);
-	stats_add(&r->st, "bytes_io", &r->bytes_out[REC_IO]);
-	stats_add(&r->st, "bytes_net", &r->bytes_out[REC_NET]);
+	stats_add_table(&r->st, k, kd_keys1, STATS_NKEYS(kd_keys1));
+	stats_add_table(&r->st, r, run_keys1, STATS_NKEYS(run_keys1));
+	stats_add_table(&r->st, k, kd_keys2, STATS_NKEYS(kd_keys2));
+	stats_add_table(&r->st, r, run_keys2, STATS_NKEYS(run_keys2));
 }
 
 /* After each batch: flush (live), refresh and maybe write the stats.
@@ -265,23 +265,23 @@ static int replay(struct run *r, struct kd_replay *rp)
 	static kd_buf ev[BATCH];
 	long n;
 	kd_thread_map(r->d, rp->map, rp->nmap);
-	while (!stop && (n = kd_replay_read(rp, ev, BATCH)) > 0) {
+	while (!sig_caught && (n = kd_replay_read(rp, ev, BATCH)) > 0) {
 		for (long i = 0; i < n; i++)
 			kd_event(r->d, &ev[i]);
 		r->bytes_in = rp->bytes;
 		if (tick(r) != 0)
-			return KD_EXIT_RUNTIME;
+			return EXIT_RUNTIME;
 	}
 	r->bytes_in = rp->bytes, r->junk = rp->junk;
 	if (rp->err) {
 		errno = rp->err;
 		warnerr("%s", r->cli->replay);
-		return KD_EXIT_RUNTIME;
+		return EXIT_RUNTIME;
 	}
 	if (rp->junk && !rp->stopped)
 		warnmsg("%s: %llu trailing bytes are not a whole 64-byte record", r->cli->replay,
 		        (unsigned long long)rp->junk);
-	return KD_EXIT_OK;
+	return EXIT_OK;
 }
 
 /* Every signal whose default action ends the process is caught: live
@@ -300,19 +300,20 @@ static void signals(void)
 #endif
 	};
 	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_stop;            /* no SA_RESTART: a blocked read returns */
 	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
-		sigaction(stops[i], &sa, NULL);
-	sa.sa_handler = on_alarm;
-	sigaction(SIGALRM, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);      /* EPIPE is an output error, handled */
-	sigaction(SIGXFSZ, &sa, NULL);      /* EFBIG likewise */
+		if (sig_catch(stops[i]) < 0)
+			dieerr(EXIT_RUNTIME, "signals");
+	if (sig_catch(SIGALRM) < 0 ||           /* -d DURATION */
+	    sig_ignore(SIGPIPE) < 0 ||          /* EPIPE is an output error, handled */
+	    sig_ignore(SIGXFSZ) < 0)            /* EFBIG likewise */
+		dieerr(EXIT_RUNTIME, "signals");
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
 	sa.sa_handler = on_fatal;
 	sa.sa_flags = SA_RESETHAND;
 	for (size_t i = 0; i < sizeof fatal / sizeof fatal[0]; i++)
-		sigaction(fatal[i], &sa, NULL);
+		if (sigaction(fatal[i], &sa, NULL) < 0)
+			dieerr(EXIT_RUNTIME, "signals");
 }
 
 /* Where the timebase, wall clock anchor and lookup style come from:
@@ -375,12 +376,12 @@ int main(int argc, char **argv)
 	r.cli = &c;
 	signals();
 	if (c.replay) {
-		kd_replay_stop_flag(&stop);     /* a signal ends a wait on a silent pipe */
+		kd_replay_stop_flag(&sig_caught);     /* a signal ends a wait on a silent pipe */
 		fd = strcmp(c.replay, "-") == 0 ? 0 : open(c.replay, O_RDONLY | O_CLOEXEC);
 		if (fd < 0)
-			dieerr(KD_EXIT_RUNTIME, "%s", c.replay);
+			dieerr(EXIT_RUNTIME, "%s", c.replay);
 		if (kd_replay_open(&rp, fd, err, sizeof err) < 0)
-			die(KD_EXIT_RUNTIME, "%s: %s", c.replay, err);
+			die(EXIT_RUNTIME, "%s: %s", c.replay, err);
 		has_tb = replay_config(&c, &rp);
 		open_outputs(&c, ob, r.out);
 	} else {
@@ -395,20 +396,20 @@ int main(int argc, char **argv)
 	write_headers(&c.cfg, has_tb, r.out);
 	r.d = kd_new(&c.cfg, &hooks, r.out);
 	setup_stats(&r);
-	status = c.replay ? replay(&r, &rp) : kd_live_loop(r.d, &stop, tick, &r);
+	status = c.replay ? replay(&r, &rp) : kd_live_loop(r.d, &sig_caught, tick, &r);
 	for (int i = 0; i < REC_NSTREAMS; i++)
 		if (r.out[i])
 			ob_flush(r.out[i]);
 	tick(&r);
 	stats_tick(&r.st, 1);
-	if (r.out_err && status == KD_EXIT_OK)
-		status = KD_EXIT_RUNTIME;
+	if (r.out_err && status == EXIT_OK)
+		status = EXIT_RUNTIME;
 	kd_free(r.d);
 	for (int i = 0; i < REC_NSTREAMS; i++)
 		if (r.out[i]) {
-			if (r.out[i]->fd != 1 && close(r.out[i]->fd) < 0 && status == KD_EXIT_OK) {
+			if (r.out[i]->fd != 1 && close(r.out[i]->fd) < 0 && status == EXIT_OK) {
 				warnerr("%s", c.path[i]);
-				status = KD_EXIT_RUNTIME;
+				status = EXIT_RUNTIME;
 			}
 			ob_free(r.out[i]);
 		}

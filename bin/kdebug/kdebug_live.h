@@ -7,13 +7,9 @@
 #include <signal.h>
 #include <stdint.h>
 
-/* exit statuses (iotrc-kdebug(1)); 3 and 4 as iotrc-launch's LX_NOATTACH
- * and LX_NOROOT (bin/launch/launch.h), so the supervisor explains, not retries */
-#define KD_EXIT_OK 0
-#define KD_EXIT_RUNTIME 1
-#define KD_EXIT_USAGE 2
-#define KD_EXIT_NOATTACH 3      /* kdebug busy, not macOS */
-#define KD_EXIT_NOROOT 4        /* not root */
+/* exit statuses (iotrc-kdebug(1)): EXIT_* of lib/exits.h, one table with
+ * iotrc-launch, so the supervisor explains, not retries */
+#include "exits.h"
 
 struct kd_live_opts {
 	long buf_events;            /* 0: the default */

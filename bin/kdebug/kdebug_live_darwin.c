@@ -79,7 +79,7 @@ static int busy(void)
 	fprintf(stderr, "%s: kdebug is in use by %s (pid %d); only one kdebug tracer can run at a "
 	        "time (fs_usage, Instruments, ktrace, iotrc-kdebug): stop it and try again\n",
 	        progname, by[0] ? by : "another tool", pid);
-	return KD_EXIT_NOATTACH;
+	return EXIT_NOATTACH;
 }
 
 static int fail(const char *what)
@@ -91,10 +91,10 @@ static int fail(const char *what)
 	if (e == EPERM || e == EACCES) {
 		fprintf(stderr, "%s: %s: %s (kdebug tracing needs root: run with sudo)\n", progname, what,
 		        strerror(e));
-		return KD_EXIT_NOROOT;
+		return EXIT_NOROOT;
 	}
 	fprintf(stderr, "%s: %s: %s\n", progname, what, strerror(e));
-	return KD_EXIT_RUNTIME;
+	return EXIT_RUNTIME;
 }
 
 /* 15.4 and later send whole lookup paths, earlier ones the last 184 bytes
@@ -203,11 +203,11 @@ int kd_live_start(const struct kd_live_opts *o, struct kd_live_info *info)
 	if (geteuid() != 0) {
 		fprintf(stderr, "%s: kdebug tracing needs root: run with sudo "
 		        "(it works with System Integrity Protection on)\n", progname);
-		return KD_EXIT_NOROOT;
+		return EXIT_NOROOT;
 	}
 	if (o->record && (rec_fd = open(o->record, O_WRONLY | O_CREAT | O_TRUNC, 0644)) < 0) {
 		warnerr("%s", o->record);
-		return KD_EXIT_RUNTIME;
+		return EXIT_RUNTIME;
 	}
 	tracing = 1;               /* from here on, every exit path cleans up */
 	atexit(kd_live_stop);
@@ -294,7 +294,7 @@ int kd_live_loop(struct kd_decoder *d, volatile sig_atomic_t *stop, int (*tick)(
 {
 	kd_buf *buf = xmalloc(nbufs * sizeof(kd_buf));
 	pid_t parent = getppid();
-	int status = KD_EXIT_OK;
+	int status = EXIT_OK;
 	kd_thread_map(d, live_map, live_nmap);
 	if (rec_fd >= 0 && record_header() < 0) {
 		warnerr("--record");
@@ -312,14 +312,14 @@ int kd_live_loop(struct kd_decoder *d, volatile sig_atomic_t *stop, int (*tick)(
 			break;
 		}
 		if (tick(ctx) != 0) {
-			status = KD_EXIT_RUNTIME;
+			status = EXIT_RUNTIME;
 			break;
 		}
 		if (parent != 1 && getppid() != parent)
 			break;                      /* our parent died: stop */
 	}
 	/* drain what is left, then let go of kdebug */
-	if (tracing && status == KD_EXIT_OK) {
+	if (tracing && status == EXIT_OK) {
 		kdctl(KDOP_ENABLE, 0, 4, NULL, NULL);
 		drain(d, buf);
 	}

@@ -11,7 +11,7 @@ int kd_live_start(const struct kd_live_opts *o, struct kd_live_info *info)
 	(void)o, (void)info;
 	fprintf(stderr, "%s: live tracing needs macOS (kdebug is a Darwin kernel facility); "
 	        "use --replay FILE here\n", progname);
-	return KD_EXIT_NOATTACH;
+	return EXIT_NOATTACH;
 }
 
 void kd_live_hooks(struct kd_hooks *h)
@@ -22,7 +22,7 @@ void kd_live_hooks(struct kd_hooks *h)
 int kd_live_loop(struct kd_decoder *d, volatile sig_atomic_t *stop, int (*tick)(void *ctx), void *ctx)
 {
 	(void)d, (void)stop, (void)tick, (void)ctx;
-	return KD_EXIT_NOATTACH;
+	return EXIT_NOATTACH;
 }
 
 void kd_live_stop(void)

@@ -8,15 +8,16 @@
  * failures end us with a documented status and one actionable message. */
 #include "launch.h"
 #include "decode.h"
+#include "loop.h"
 #include "mono.h"
+#include "optval.h"
 #include "rdr.h"
 #include "records.h"
+#include "sig.h"
 #include "stats.h"
 #include "util.h"
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -42,7 +43,7 @@ struct opts {
 struct launch {
 	struct opts o;
 	const char *sname;      /* stream name, for messages */
-	struct engine e;
+	struct child e;         /* the engine */
 	struct obuf out;
 	struct rdr rout, rerr;
 	struct btconv bt;
@@ -52,41 +53,19 @@ struct launch {
 	int fail;               /* first attach-failure class seen, or 0 */
 	char fail_probe[256];   /* the probe description a "does not match" names */
 	int shown[EC_NCLASSES];
-	int64_t stop_ns, offset_ns;
+	int64_t offset_ns;
 };
 
-static int sigfd[2] = { -1, -1 };
-static volatile sig_atomic_t nsignals;
-
-static void on_signal(int s)
-{
-	int e = errno;
-	char c = (char)s;
-	if (s != SIGCHLD)
-		nsignals++;
-	if (write(sigfd[1], &c, 1) < 0) {
-		/* pipe full: a wake-up is pending anyway */
-	}
-	errno = e;
-}
-
+/* Signals come through lib/sig's self-pipe: SIGINT, SIGTERM and SIGHUP
+ * stop the engine (each one more firmly), SIGCHLD wakes the loop to reap. */
 static void setup_signals(void)
 {
-	struct sigaction sa;
-	if (pipe(sigfd) < 0)
-		dieerr(LX_RUNTIME, "pipe");
-	for (int i = 0; i < 2; i++) {
-		fcntl(sigfd[i], F_SETFL, fcntl(sigfd[i], F_GETFL) | O_NONBLOCK);
-		fcntl(sigfd[i], F_SETFD, FD_CLOEXEC);
-	}
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGCHLD, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	static const int stops[] = { SIGINT, SIGTERM, SIGHUP, SIGCHLD };
+	for (size_t i = 0; i < sizeof stops / sizeof stops[0]; i++)
+		if (sig_catch(stops[i]) < 0)
+			dieerr(EXIT_RUNTIME, "signals");
+	if (sig_ignore(SIGPIPE) < 0)
+		dieerr(EXIT_RUNTIME, "signals");
 }
 
 /* ---- options ------------------------------------------------------------- */
@@ -123,8 +102,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			else usage_error(usage, "-k: dtrace or bpftrace, not %s", optarg);
 			break;
 		case 'x':
-			if (parse_u64(optarg, &v) || v == 0 || v > 0x7fffffff)
-				usage_error(usage, "-x: not a pid: %s", optarg);
+			v = opt_count(usage, "-x", optarg, 1, 0x7fffffff);
 			if (o->nx == 2)
 				usage_error(usage, "-x: at most two pids");
 			o->xpid[o->nx++] = (long)v;
@@ -137,7 +115,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		default:
 			fputs(usage, stderr);
-			exit(LX_USAGE);
+			exit(EXIT_USAGE);
 		}
 	}
 	if (o->check) {
@@ -158,7 +136,7 @@ static void die_explained(int code, const struct launch *l, const char *detail)
 {
 	const char *eng = l->o.kind == KIND_DTRACE ? "dtrace" : "bpftrace";
 	switch (code) {
-	case LX_SIP:
+	case EXIT_SIP:
 		die(code, "%s: DTrace cannot attach: System Integrity Protection restricts it."
 		    " To allow DTrace: shut down, start up in macOS Recovery (Apple silicon:"
 		    " hold the power button until \"Loading startup options\", then Options >"
@@ -168,13 +146,13 @@ static void die_explained(int code, const struct launch *l, const char *detail)
 		    " enable\" restores it).%s", l->sname,
 		    l->o.stream == REC_IO ? " The vfs and net streams use the syscall provider"
 		    " and still work with SIP on." : "");
-	case LX_NOROOT:
+	case EXIT_NOROOT:
 		die(code, "%s: %s needs root: run with sudo", l->sname, eng);
-	case LX_NOENGINE:
+	case EXIT_NOENGINE:
 		die(code, "%s: %s", l->sname, l->o.kind == KIND_DTRACE ?
 		    "dtrace not found (it ships with macOS as /usr/sbin/dtrace; -e PATH names another)" :
 		    "bpftrace not found: install it (apt-get install bpftrace) or name it with -e PATH");
-	case LX_NOTRACEFS:
+	case EXIT_NOTRACEFS:
 		die(code, "%s: %s", l->sname, detail ? detail :
 		    "bpftrace cannot reach the kernel's tracepoints: mount tracefs"
 		    " (mount -t tracefs nodev /sys/kernel/tracing)");
@@ -191,7 +169,7 @@ static void check_sleep(const struct launch *l)
 	if (l->o.kind != KIND_DTRACE || slept != 1 || l->o.after_sleep == SLEEP_ALLOW)
 		return;
 	if (l->o.after_sleep == SLEEP_REFUSE)
-		die(LX_SLEPT, "%s: this Mac has slept since it started up, and dtrace may then"
+		die(EXIT_SLEPT, "%s: this Mac has slept since it started up, and dtrace may then"
 		    " freeze it: restart the Mac, then trace (--after-sleep=warn or allow to run anyway)",
 		    l->sname);
 	warnmsg("warning: this Mac has slept since it started up; running or stopping dtrace"
@@ -215,7 +193,7 @@ static int do_check(const struct opts *o)
 	if (o->kind == KIND_DTRACE && los_slept_since_boot() == 1)
 		printf("sleep\twarn\tthis Mac has slept since boot: dtrace may freeze it (restart first)\n");
 	fflush(stdout);
-	return ok ? LX_OK : LX_NOATTACH;
+	return ok ? EXIT_OK : EXIT_NOATTACH;
 }
 
 /* ---- the engine's command line ---------------------------------------------- */
@@ -362,28 +340,32 @@ static void flush_out(struct launch *l)
 		errno = l->out.err;
 		warnerr("%s: stdout", l->sname);
 		l->downstream_gone = 1;
-		engine_stop(&l->e);     /* nobody reads: stop the engine */
-		l->stop_ns = mono_now_ns();
+		child_stop(&l->e, mono_now_ns(), STOP_GRACE_NS);   /* nobody reads: stop the engine */
 	}
 	l->st.bytes_out = l->out.bytes;
 }
 
 /* ---- the loop ------------------------------------------------------------------ */
 
-static void on_tick(struct launch *l, pid_t ppid0, int *signals_seen)
+/* Stop requests read from the signal pipe (SIGCHLD only wakes us). */
+static int new_signals(void)
+{
+	int s, n = 0;
+	while ((s = sig_next()) > 0)
+		n += s != SIGCHLD;
+	return n;
+}
+
+static void on_tick(struct launch *l, pid_t ppid0, int newsigs)
 {
 	int64_t now = mono_now_ns();
-	/* a signal, or our parent gone (the supervisor was killed): stop */
-	int want = nsignals > *signals_seen || (ppid0 > 1 && getppid() != ppid0);
-	if (want && !l->e.exited && (l->e.stops == 0 || nsignals > *signals_seen)) {
-		*signals_seen = nsignals;
-		engine_stop(&l->e);
-		l->stop_ns = now;
-	} else if (l->e.stops && !l->e.exited && now - l->stop_ns > STOP_GRACE_NS) {
+	/* a signal, or our parent gone (the supervisor was killed): stop; each
+	 * further signal, or the grace running out, stops more firmly */
+	int orphaned = ppid0 > 1 && getppid() != ppid0;
+	if (!l->e.exited && (newsigs || (orphaned && !l->e.stops)))
+		child_stop(&l->e, now, STOP_GRACE_NS);
+	else if (child_stop_due(&l->e, now, STOP_GRACE_NS))
 		warnmsg("%s: the engine has not stopped; sending a stronger signal", l->sname);
-		engine_stop(&l->e);
-		l->stop_ns = now;
-	}
 	l->bt.wall_offset = wall_now_ns() - mono_now_ns();
 	stats_tick(&l->sf, 0);
 }
@@ -391,52 +373,53 @@ static void on_tick(struct launch *l, pid_t ppid0, int *signals_seen)
 /* After the engine has exited, how long its pipes may stay open: a process
  * it left behind (holding them) must not keep us running. */
 #define HELD_PIPE_NS 2000000000LL
+#define TICK_NS 200000000LL
+
+static void close_held(struct launch *l)
+{
+	warnmsg("%s: the engine has exited but a process it left holds its"
+	        " output open; not waiting for it", l->sname);
+	if (l->out_open)
+		drain(l, &l->rout, &l->out_open, 1);
+	if (l->out_open)
+		close(l->rout.fd), l->out_open = 0;
+	if (l->err_open)
+		drain(l, &l->rerr, &l->err_open, 0);
+	if (l->err_open)
+		close(l->rerr.fd), l->err_open = 0;
+	flush_out(l);
+}
 
 static void run(struct launch *l)
 {
 	pid_t ppid0 = getppid();
-	int signals_seen = 0;
 	int64_t exited_ns = 0;
-	while (l->out_open || l->err_open || !engine_reap(&l->e)) {
-		struct pollfd p[3];
-		int np = 0, io = -1, ie = -1;
-		char junk[64];
-		p[np].fd = sigfd[0], p[np++].events = POLLIN;
-		if (l->out_open)
-			io = np, p[np].fd = l->rout.fd, p[np++].events = POLLIN;
-		if (l->err_open)
-			ie = np, p[np].fd = l->rerr.fd, p[np++].events = POLLIN;
-		if (poll(p, (nfds_t)np, 200) < 0 && errno != EINTR)
-			dieerr(LX_RUNTIME, "poll");
-		while (read(sigfd[0], junk, sizeof junk) > 0)
-			;
-		if (ie >= 0 && p[ie].revents)
+	while (l->out_open || l->err_open || !child_reap(&l->e)) {
+		struct loop lp;
+		int io, ie;
+		loop_begin(&lp);
+		loop_add(&lp, sig_fd(), POLLIN);
+		io = l->out_open ? loop_add(&lp, l->rout.fd, POLLIN) : -1;
+		ie = l->err_open ? loop_add(&lp, l->rerr.fd, POLLIN) : -1;
+		loop_until(&lp, mono_now_ns() + TICK_NS);
+		loop_until(&lp, child_deadline(&l->e));
+		if (exited_ns)
+			loop_until(&lp, exited_ns + HELD_PIPE_NS);
+		if (loop_wait(&lp) < 0)
+			dieerr(EXIT_RUNTIME, "poll");
+		if (loop_ready(&lp, ie))
 			drain(l, &l->rerr, &l->err_open, 0);
-		if (io >= 0 && p[io].revents)
+		if (loop_ready(&lp, io))
 			drain(l, &l->rout, &l->out_open, 1);
 		flush_out(l);
-		on_tick(l, ppid0, &signals_seen);
-		if (engine_reap(&l->e) && (l->out_open || l->err_open)) {
+		on_tick(l, ppid0, new_signals());
+		if (child_reap(&l->e) && (l->out_open || l->err_open)) {
 			int64_t now = mono_now_ns();
 			if (!exited_ns)
 				exited_ns = now;
-			else if (now - exited_ns > HELD_PIPE_NS) {
-				warnmsg("%s: the engine has exited but a process it left holds its"
-				        " output open; not waiting for it", l->sname);
-				if (l->out_open)
-					drain(l, &l->rout, &l->out_open, 1);
-				if (l->out_open)
-					close(l->rout.fd), l->out_open = 0;
-				if (l->err_open)
-					drain(l, &l->rerr, &l->err_open, 0);
-				if (l->err_open)
-					close(l->rerr.fd), l->err_open = 0;
-				flush_out(l);
-			}
+			else if (now - exited_ns >= HELD_PIPE_NS)
+				close_held(l);
 		}
-		if (!l->out_open && !l->err_open && !l->e.exited)
-			while (!engine_reap(&l->e))
-				usleep(20000);
 	}
 }
 
@@ -464,21 +447,16 @@ static void write_header(struct launch *l)
 
 static void setup_stats(struct launch *l)
 {
-	static const struct { const char *key; size_t off; } keys[] = {
-#define K(f) { #f, offsetof(struct lstats, f) }
-		K(records), K(blank_lines), K(bytes_out), K(drops), K(drops_aggregation),
-		K(drops_dynvar), K(drops_speculative), K(faults_user_access),
-		K(faults_kernel_access), K(faults_address), K(faults_other),
-		K(engine_notices), K(engine_messages), K(engine_bad_lines),
-		K(orphan_strings), K(probes),
-#undef K
-	};
-	stats_init(&l->sf, l->o.stats);
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		stats_add(&l->sf, keys[i].key, (const uint64_t *)((char *)&l->st + keys[i].off));
+#define KEY(f) STATS_KEY(struct lstats, f, #f),
+	static const struct stats_key lstats_keys[] = { LSTATS(KEY) };
+#undef KEY
 	/* over-long engine lines, skipped whole by the readers: counted */
-	stats_add(&l->sf, "too_long_records", &l->rout.too_long);
-	stats_add(&l->sf, "too_long_messages", &l->rerr.too_long);
+	static const struct stats_key rdr_out[] = { STATS_KEY(struct rdr, too_long, "too_long_records") };
+	static const struct stats_key rdr_err[] = { STATS_KEY(struct rdr, too_long, "too_long_messages") };
+	stats_init(&l->sf, l->o.stats);
+	stats_add_table(&l->sf, &l->st, lstats_keys, STATS_NKEYS(lstats_keys));
+	stats_add_table(&l->sf, &l->rout, rdr_out, 1);
+	stats_add_table(&l->sf, &l->rerr, rdr_err, 1);
 }
 
 /* The exit status: an attach failure the engine reported wins; then the
@@ -486,8 +464,8 @@ static void setup_stats(struct launch *l)
 static int finish(struct launch *l)
 {
 	static const int code_of[EC_NCLASSES] = {
-		[EC_FAIL_SIP] = LX_SIP, [EC_FAIL_ROOT] = LX_NOROOT,
-		[EC_FAIL_TRACEFS] = LX_NOTRACEFS, [EC_FAIL_ATTACH] = LX_NOATTACH,
+		[EC_FAIL_SIP] = EXIT_SIP, [EC_FAIL_ROOT] = EXIT_NOROOT,
+		[EC_FAIL_TRACEFS] = EXIT_NOTRACEFS, [EC_FAIL_ATTACH] = EXIT_NOATTACH,
 	};
 	int st = l->e.status;
 	uint64_t faults = l->st.faults_user_access + l->st.faults_kernel_access +
@@ -513,15 +491,20 @@ static int finish(struct launch *l)
 			         " provider works with System Integrity Protection on, so SIP is not"
 			         " the cause; this script needs a newer macOS)",
 			         l->fail_probe[0] ? l->fail_probe : "description");
-			die_explained(LX_NOATTACH, l, why);
+			die_explained(EXIT_NOATTACH, l, why);
 		}
 		die_explained(code_of[l->fail], l, NULL);
 	}
+	/* SIGINT is the clean stop (dtrace drains, §2.10); an engine that
+	 * ignored it and died of our SIGTERM or SIGKILL may have lost records */
+	if (child_killed(&l->e) == SIGTERM || child_killed(&l->e) == SIGKILL)
+		die(EXIT_RUNTIME, "%s: the engine did not stop on SIGINT and was killed by signal %d",
+		    l->sname, WTERMSIG(st));
 	if (WIFSIGNALED(st) && WTERMSIG(st) != SIGINT && WTERMSIG(st) != SIGTERM)
-		die(LX_RUNTIME, "%s: the engine was killed by signal %d", l->sname, WTERMSIG(st));
+		die(EXIT_RUNTIME, "%s: the engine was killed by signal %d", l->sname, WTERMSIG(st));
 	if (WIFEXITED(st) && WEXITSTATUS(st) != 0)
-		die(LX_RUNTIME, "%s: the engine exited with status %d", l->sname, WEXITSTATUS(st));
-	return l->downstream_gone ? LX_RUNTIME : LX_OK;
+		die(EXIT_RUNTIME, "%s: the engine exited with status %d", l->sname, WEXITSTATUS(st));
+	return l->downstream_gone ? EXIT_RUNTIME : EXIT_OK;
 }
 
 int main(int argc, char **argv)
@@ -539,11 +522,11 @@ int main(int argc, char **argv)
 		die_explained(code, &l, msg);
 	snprintf(name, sizeof name, "%s.%s", l.sname, l.o.kind == KIND_DTRACE ? "d" : "bt");
 	if (!(script = find_script(&l.o, name)))
-		die(LX_USAGE, "%s: no script %s%s%s (-d DIR names the folder)", l.sname, name,
+		die(EXIT_USAGE, "%s: no script %s%s%s (-d DIR names the folder)", l.sname, name,
 		    l.o.dir ? " in " : "", l.o.dir ? l.o.dir : "");
 	engine = l.o.engine ? l.o.engine : los_default_engine(l.o.kind);
 	if (!engine)
-		die_explained(LX_NOENGINE, &l, NULL);
+		die_explained(EXIT_NOENGINE, &l, NULL);
 	check_sleep(&l);
 	setup_signals();
 	setup_stats(&l);
@@ -553,13 +536,13 @@ int main(int argc, char **argv)
 	write_header(&l);
 	code = engine_start(&l.e, engine_argv(&l.o, engine, script), los_engine_env(l.o.kind));
 	if (code == ENOENT)
-		die_explained(LX_NOENGINE, &l, NULL);
+		die_explained(EXIT_NOENGINE, &l, NULL);
 	if (code) {
 		errno = code;
-		dieerr(LX_RUNTIME, "%s: %s", l.sname, engine);
+		dieerr(EXIT_RUNTIME, "%s: %s", l.sname, engine);
 	}
-	rdr_init(&l.rout, l.e.out, MAXLINE);
-	rdr_init(&l.rerr, l.e.err, 64 << 10);
+	rdr_init(&l.rout, l.e.fd[1], MAXLINE);
+	rdr_init(&l.rerr, l.e.fd[2], 64 << 10);
 	l.out_open = l.err_open = 1;
 	run(&l);
 	code = finish(&l);

@@ -5,32 +5,27 @@
 #ifndef IOTRC_LAUNCH_H
 #define IOTRC_LAUNCH_H
 #include "csv.h"
+#include "exits.h"
+#include "spawn.h"       /* EXIT_*: iotrc-launch(1) EXIT STATUS */
 #include <stddef.h>
 #include <stdint.h>
 #include <sys/types.h>
 
-/* Exit statuses, iotrc-launch(1) EXIT STATUS. 3-8: the engine cannot
- * attach, and retrying will not help until the cause is fixed. */
-enum {
-	LX_OK = 0, LX_RUNTIME = 1, LX_USAGE = 2,
-	LX_NOATTACH = 3,    /* attach or compile failure, other reasons */
-	LX_NOROOT = 4,      /* not root */
-	LX_SIP = 5,         /* macOS: SIP restricts DTrace */
-	LX_NOENGINE = 6,    /* dtrace / bpftrace not installed */
-	LX_NOTRACEFS = 7,   /* Linux: no tracefs, or no such tracepoints */
-	LX_SLEPT = 8,       /* macOS: slept since boot, --after-sleep=refuse */
-};
 
 enum engine_kind { KIND_DTRACE = 0, KIND_BPFTRACE = 1 };
 
-/* Counters, written to --stats. */
+/* Counters, written to --stats under their own names, in this order
+ * (iotrc-launch(1)). */
+#define LSTATS(X) \
+	X(records) X(blank_lines) X(bytes_out) \
+	X(drops) X(drops_aggregation) X(drops_dynvar) X(drops_speculative) \
+	X(faults_user_access) X(faults_kernel_access) X(faults_address) X(faults_other) \
+	X(engine_notices) X(engine_messages) X(engine_bad_lines) \
+	X(orphan_strings) X(probes)
 struct lstats {
-	uint64_t records, blank_lines, bytes_out;
-	uint64_t drops, drops_aggregation, drops_dynvar, drops_speculative;
-	uint64_t faults_user_access, faults_kernel_access, faults_address,
-	         faults_other;
-	uint64_t engine_notices, engine_messages, engine_bad_lines;
-	uint64_t orphan_strings, probes;
+#define LSTATS_FIELD(f) uint64_t f;
+	LSTATS(LSTATS_FIELD)
+#undef LSTATS_FIELD
 };
 
 /* ---- launch_errs.c: stderr lines of dtrace (notes §2.9) and bpftrace ---- */
@@ -50,22 +45,11 @@ const char *errs_class_name(int c);
 /* Count the line into st; returns its class. */
 int errs_account(struct lstats *st, const char *line, size_t n);
 
-/* ---- launch_engine.c: the engine as our child ---------------------------- */
-struct engine {
-	pid_t pid;
-	int out, err;          /* read ends of its stdout and stderr */
-	int status;            /* wait status once exited */
-	int exited;
-	int stops;             /* stop requests sent so far */
-};
-/* fork + exec argv with extra "NAME=value" environment entries. Returns 0,
- * or an errno (exec failure, e.g. ENOENT) with nothing left running. */
-int engine_start(struct engine *e, char *const argv[], char *const env[]);
-/* Ask it to stop: SIGINT first (it drains its buffers, notes §2.10), then
- * SIGTERM, then SIGKILL on later calls. */
-void engine_stop(struct engine *e);
-/* Reap without blocking; 1 once it has exited. */
-int engine_reap(struct engine *e);
+/* ---- launch_engine.c: the engine as our child (lib/spawn.h) ----------- */
+/* Start argv with extra "NAME=value" environment entries, stdout and
+ * stderr piped (e->fd[1], e->fd[2]). Returns 0, or an errno (exec
+ * failure, e.g. ENOENT) with nothing left running. */
+int engine_start(struct child *e, char *const argv[], char *const env[]);
 
 /* ---- launch_bt.c: bpftrace -f json output to records -------------------- */
 #define BT_NPEND 64
@@ -97,7 +81,7 @@ int los_default_kind(void);
 const char *los_default_engine(int kind);
 /* Extra environment for the engine (NULL-terminated). */
 char *const *los_engine_env(int kind);
-/* Checks before starting: 0, or an LX_ status with msg filled. */
+/* Checks before starting: 0, or an EXIT_ status with msg filled. */
 int los_precheck(int stream, int kind, char *msg, size_t cap);
 /* 1 slept since boot, 0 not, -1 unknown. */
 int los_slept_since_boot(void);

@@ -40,7 +40,7 @@ int los_precheck(int stream, int kind, char *msg, size_t cap)
 	(void)stream, (void)kind;
 	if (geteuid() != 0) {
 		snprintf(msg, cap, "dtrace needs root: run with sudo");
-		return LX_NOROOT;
+		return EXIT_NOROOT;
 	}
 	return 0;
 }
@@ -89,7 +89,7 @@ int los_can_attach(int stream, int kind, const char *engine, char *why, size_t c
 		"syscall::read:entry", "io:::start", "syscall::connect:entry",
 	};
 	char *argv[] = { (char *)engine, "-l", "-n", (char *)probe[stream], NULL };
-	struct engine e;
+	struct child e;
 	struct rdr r;
 	char *line;
 	size_t n;
@@ -104,16 +104,16 @@ int los_can_attach(int stream, int kind, const char *engine, char *why, size_t c
 		snprintf(why, cap, "%s cannot be run", engine);
 		return 0;
 	}
-	close(e.out);
-	rdr_init(&r, e.err, 8192);
+	close(e.fd[1]);
+	rdr_init(&r, e.fd[2], 8192);
 	while ((st = rdr_next(&r, &line, &n, -1)) == RDR_LINE) {
 		uint64_t k;
 		if (errs_classify(line, n, &k) == EC_FAIL_SIP)
 			sip = 1;
 	}
 	rdr_free(&r);
-	close(e.err);
-	while (!engine_reap(&e))
+	close(e.fd[2]);
+	while (!child_reap(&e))
 		usleep(10000);
 	if (WIFEXITED(e.status) && WEXITSTATUS(e.status) == 0) {
 		snprintf(why, cap, "%s: %s", engine, probe[stream]);

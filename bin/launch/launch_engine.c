@@ -1,123 +1,39 @@
-/* launch_engine.c — the engine (dtrace or bpftrace) as our child.
- *
- * Its stdout and stderr come back through pipes. It runs in a process
- * group of its own, so a terminal's ^C reaches only the launcher, which
- * forwards exactly one SIGINT: the engine then drains its buffers and
+/* launch_engine.c — the engine (dtrace or bpftrace) as our child, through
+ * lib/spawn: its stdout and stderr come back through pipes; it runs in a
+ * process group of its own, so a terminal's ^C reaches only the launcher,
+ * which forwards exactly one SIGINT: the engine then drains its buffers and
  * exits (shared/notes/macos-dtrace.md §2.10 and §5.15: a second signal
  * makes dtrace "impatient", SIGKILL loses data). Its signal dispositions
- * are reset, since dtrace only catches SIGINT when it was not ignored at
- * startup (§2.10). */
+ * are reset (by spawn), since dtrace only catches SIGINT when it was not
+ * ignored at startup (§2.10). */
 #include "launch.h"
+#include "spawn.h"
 #include "util.h"
-#include <errno.h>
-#include <fcntl.h>
-#include <signal.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
-extern char **environ;
-
-static void child(char *const argv[], char *const env[], int out, int err, int report)
+/* In the child: the per-OS setup, and its own pid for the "@pid@"
+ * argument (the script must not trace the engine itself). fmt_u64 and
+ * getpid are async-signal-safe. */
+static void engine_child(char **argv, void *arg)
 {
-	sigset_t none;
-	char *av[32], pidbuf[24];
-	int e;
-	signal(SIGINT, SIG_DFL);
-	signal(SIGTERM, SIG_DFL);
-	signal(SIGHUP, SIG_DFL);
-	signal(SIGPIPE, SIG_DFL);
-	signal(SIGCHLD, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
-	setpgid(0, 0);
+	static char pidbuf[24];
+	(void)arg;
 	los_child_setup();
-	if (dup2(out, 1) < 0 || dup2(err, 2) < 0)
-		_exit(127);
-	for (int i = 0; env && env[i]; i++)
-		putenv(env[i]);
-	for (int i = 0; argv[i] && i < 31; i++) {     /* our pid, for the script */
-		av[i] = argv[i];
-		if (!strcmp(argv[i], "@pid@")) {
-			snprintf(pidbuf, sizeof pidbuf, "%ld", (long)getpid());
-			av[i] = pidbuf;
-		}
-		av[i + 1] = NULL;
-	}
-	execv(av[0], av);
-	e = errno;
-	if (write(report, &e, sizeof e) < 0)
-		_exit(126);
-	_exit(127);
+	pidbuf[fmt_u64(pidbuf, (uint64_t)getpid())] = 0;
+	for (int i = 0; argv[i]; i++)
+		if (!strcmp(argv[i], "@pid@"))
+			argv[i] = pidbuf;
 }
 
-int engine_start(struct engine *e, char *const argv[], char *const env[])
+int engine_start(struct child *e, char *const argv[], char *const env[])
 {
-	int po[2], pe[2], pr[2], err = 0;
-	ssize_t n;
-	memset(e, 0, sizeof *e);
-	e->pid = -1;
-	if (pipe(po) < 0 || pipe(pe) < 0 || pipe(pr) < 0)
-		return errno;
-	fcntl(pr[1], F_SETFD, FD_CLOEXEC);
-	fcntl(po[0], F_SETFD, FD_CLOEXEC);
-	fcntl(pe[0], F_SETFD, FD_CLOEXEC);
-	e->pid = fork();
-	if (e->pid < 0) {
-		err = errno;
-		close(po[0]), close(po[1]), close(pe[0]), close(pe[1]);
-		close(pr[0]), close(pr[1]);
-		return err;
-	}
-	if (e->pid == 0) {
-		close(po[0]), close(pe[0]), close(pr[0]);
-		child(argv, env, po[1], pe[1], pr[1]);
-	}
-	close(po[1]), close(pe[1]), close(pr[1]);
-	do
-		n = read(pr[0], &err, sizeof err);
-	while (n < 0 && errno == EINTR);
-	close(pr[0]);
-	if (n == (ssize_t)sizeof err) {      /* exec failed */
-		waitpid(e->pid, NULL, 0);
-		close(po[0]), close(pe[0]);
-		e->pid = -1;
-		return err ? err : ENOEXEC;
-	}
-	e->out = po[0];
-	e->err = pe[0];
-	return 0;
-}
-
-void engine_stop(struct engine *e)
-{
-	static const int sigs[] = { SIGINT, SIGTERM, SIGKILL };
-	int s = sigs[e->stops < 2 ? e->stops : 2];
-	if (e->pid <= 0 || e->exited)
-		return;
-	kill(e->pid, s);
-	e->stops++;
-}
-
-int engine_reap(struct engine *e)
-{
-	int st;
-	pid_t r;
-	if (e->exited)
-		return 1;
-	if (e->pid <= 0)
-		return 1;
-	do
-		r = waitpid(e->pid, &st, WNOHANG);
-	while (r < 0 && errno == EINTR);
-	if (r == e->pid) {
-		e->status = st;
-		e->exited = 1;
-	} else if (r < 0) {          /* not our child any more */
-		e->status = 0;
-		e->exited = 1;
-	}
-	return e->exited;
+	struct spawn_opts o;
+	memset(&o, 0, sizeof o);
+	o.argv = argv;
+	o.env = env;
+	o.fd[0] = SPAWN_INHERIT;
+	o.fd[1] = o.fd[2] = SPAWN_PIPE;
+	o.in_child = engine_child;
+	return child_spawn(e, &o);
 }

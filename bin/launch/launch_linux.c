@@ -67,13 +67,13 @@ int los_precheck(int stream, int kind, char *msg, size_t cap)
 		return 0;
 	if (geteuid() != 0) {
 		snprintf(msg, cap, "bpftrace needs root: run with sudo");
-		return LX_NOROOT;
+		return EXIT_NOROOT;
 	}
 	if (!have_events(stream)) {
 		snprintf(msg, cap, "kernel tracepoints %s/* not found: tracefs is not mounted"
 		         " (mount it: mount -t tracefs nodev /sys/kernel/tracing) or the"
 		         " kernel lacks them", stream_events[stream]);
-		return LX_NOTRACEFS;
+		return EXIT_NOTRACEFS;
 	}
 	return 0;
 }

@@ -1,8 +1,12 @@
 /* iotrc-parse — engine records (iotrc-records(5)) on stdin to the stream's
  * io-tracer CSV (iotrc-schema(7)) on stdout. */
 #include "anon.h"
+#include "exits.h"
+#include "loop.h"
+#include "optval.h"
 #include "parse.h"
 #include "rdr.h"
+#include "sig.h"
 #include "stats.h"
 #include "util.h"
 #include "decode.h"
@@ -20,22 +24,17 @@ static const char usage[] =
 "                   [--timebase N/D] [--os darwin|linux] [--no-lookup]\n"
 "                   [--fd-cap N] [--cmdline-cap N] vfs|io|net\n";
 
-static volatile sig_atomic_t stop;
-static void on_signal(int sig) { (void)sig; stop = 1; }
-
-/* SIGINT/SIGTERM: the engine upstream is draining its buffers, so keep
- * reading until end of input, but no longer than DRAIN_SECS. A signal
- * ignored at start (a background job of a shell) stays ignored. */
+/* SIGINT/SIGTERM (through lib/sig's pipe): the engine upstream is
+ * draining its buffers, so keep reading until end of input, but no longer
+ * than DRAIN_SECS. A signal ignored at start (a background job of a shell)
+ * stays ignored. */
 #define DRAIN_SECS 5
-static void catch_signal(int sig)
+#define IDLE_MS 250
+static void setup_signals(void)
 {
-	struct sigaction sa, old;
-	if (sigaction(sig, NULL, &old) == 0 && old.sa_handler == SIG_IGN)
-		return;
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigemptyset(&sa.sa_mask);
-	sigaction(sig, &sa, NULL);
+	if (sig_ignore(SIGPIPE) < 0 || sig_catch_unless_ignored(SIGINT) < 0 ||
+	    sig_catch_unless_ignored(SIGTERM) < 0)
+		dieerr(EXIT_RUNTIME, "signals");
 }
 
 struct cli {
@@ -82,8 +81,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case 'h': fputs(usage, stdout); exit(0);
 		case O_KEY: c->keyfile = optarg; break;
 		case O_EXCL:
-			if (parse_u64(optarg, &u) < 0 || u > UINT32_MAX)
-				usage_error(usage, "bad --exclude-pid: %s", optarg);
+			u = opt_count(usage, "--exclude-pid", optarg, 0, UINT32_MAX);
 			if (c->o.nexclude == sizeof c->exclude / sizeof c->exclude[0])
 				usage_error(usage, "too many --exclude-pid (at most 256)");
 			c->exclude[c->o.nexclude++] = (long)u;
@@ -96,11 +94,10 @@ static void parse_args(int argc, char **argv, struct cli *c)
 			break;
 		case O_NOLOOK: c->o.lookups = 0; break;
 		case O_FDCAP: case O_CMDCAP:
-			if (parse_u64(optarg, &u) < 0 || u < 16 || u > 100000000)
-				usage_error(usage, "bad %s: %s (16 to 100000000)", ch == O_FDCAP ? "--fd-cap" : "--cmdline-cap", optarg);
+			u = opt_count(usage, ch == O_FDCAP ? "--fd-cap" : "--cmdline-cap", optarg, 16, 100000000);
 			*(ch == O_FDCAP ? &c->o.fd_cap : &c->o.cmd_cap) = (size_t)u;
 			break;
-		default: fputs(usage, stderr); exit(2);
+		default: fputs(usage, stderr); exit(EXIT_USAGE);
 		}
 	}
 	if (optind != argc - 1)
@@ -122,33 +119,19 @@ static void setup_anon(struct cli *c)
 		mkdir(dir, 0700);                 /* may exist; open reports real errors */
 	}
 	if (anon_load_key(key, err, sizeof err) < 0)
-		die(2, "%s", err);
+		die(EXIT_USAGE, "%s", err);
 }
 
 static void add_stats(struct stats *s, struct parser *p, struct rdr *r)
 {
-	static const struct { const char *k; size_t off; } keys[] = {
-		{ "records_read", offsetof(struct pstats, records) },
-		{ "rows_written", offsetof(struct pstats, rows) },
-		{ "malformed", offsetof(struct pstats, malformed) },
-		{ "unknown_op", offsetof(struct pstats, unknown_op) },
-		{ "filtered", offsetof(struct pstats, filtered) },
-		{ "excluded", offsetof(struct pstats, excluded) },
-		{ "wrong_stream", offsetof(struct pstats, wrong_stream) },
-		{ "headers", offsetof(struct pstats, headers) },
-		{ "bad_headers", offsetof(struct pstats, bad_headers) },
-		{ "fd_misses", offsetof(struct pstats, fd_misses) },
-		{ "fd_lookups", offsetof(struct pstats, fd_lookups) },
-		{ "cmdline_lookups", offsetof(struct pstats, cmdline_lookups) },
-		{ "fd_entries", offsetof(struct pstats, fd_entries) },
-		{ "fd_evictions", offsetof(struct pstats, fd_evictions) },
-		{ "cwd_evictions", offsetof(struct pstats, cwd_evictions) },
-		{ "cmdline_evictions", offsetof(struct pstats, cmdline_evictions) },
+	static const struct stats_key rdr_keys[] = {
+		STATS_KEY(struct rdr, too_long, "too_long"), STATS_KEY(struct rdr, bytes, "bytes_in"),
 	};
-	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++)
-		stats_add(s, keys[i].k, (const uint64_t *)(const void *)((const char *)&p->st + keys[i].off));
-	stats_add(s, "too_long", &r->too_long);
-	stats_add(s, "bytes_in", &r->bytes);
+#define KEY(f, key) STATS_KEY(struct pstats, f, key),
+	static const struct stats_key pstats_keys[] = { PSTATS(KEY) };
+#undef KEY
+	stats_add_table(s, &p->st, pstats_keys, STATS_NKEYS(pstats_keys));
+	stats_add_table(s, r, rdr_keys, STATS_NKEYS(rdr_keys));
 }
 
 static void refresh_counts(struct parser *p)
@@ -171,32 +154,32 @@ int main(int argc, char **argv)
 	struct stats st;
 	char *line;
 	size_t n;
-	int k;
+	int k, stop = 0;
 	time_t drain_until = 0;
 	setprogname_(argv[0]);
 	parse_args(argc, argv, &c);
 	setup_anon(&c);
-	signal(SIGPIPE, SIG_IGN);
-	catch_signal(SIGINT);
-	catch_signal(SIGTERM);
+	setup_signals();
 	parser_init(&p, &c.o);
 	rdr_init(&r, 0, 256 * 1024);
 	stats_init(&st, c.stats);
 	add_stats(&st, &p, &r);
 	parser_header_row(&p);
 	while (p.out.err == 0) {
+		while (sig_next() > 0)
+			stop = 1;
 		if (stop && !drain_until)
 			drain_until = time(NULL) + DRAIN_SECS;
 		if (drain_until && time(NULL) >= drain_until)
 			break;
-		k = rdr_next(&r, &line, &n, 250);  /* idle: flush rows, tick stats */
+		k = loop_rdr_next(&r, &line, &n, IDLE_MS, sig_fd());  /* idle: flush rows, tick stats */
 		if (k == RDR_LINE)
 			parser_line(&p, line, n);
 		else if (k == RDR_EOF)
 			break;
 		else if (k == RDR_ERR) {
 			ob_flush(&p.out);              /* the rows parsed so far */
-			die(1, "stdin: %s", strerror(r.err));
+			die(EXIT_RUNTIME, "stdin: %s", strerror(r.err));
 		}
 		else                              /* idle: push out what we have */
 			ob_flush(&p.out);
@@ -209,7 +192,7 @@ int main(int argc, char **argv)
 	refresh_counts(&p);
 	stats_tick(&st, 1);
 	if (p.out.err)
-		die(1, "stdout: %s", strerror(p.out.err));
+		die(EXIT_RUNTIME, "stdout: %s", strerror(p.out.err));
 	if (c.o.verbose || p.st.malformed)
 		warnmsg("%llu records, %llu rows, %llu malformed, %llu over-long lines",
 		        (unsigned long long)p.st.records, (unsigned long long)p.st.rows,

@@ -15,11 +15,20 @@
 #define CMDLINE_MAX 512          /* then "..." (upstream.md §2.1) */
 #define PATH_BUF 8192            /* two 1024-byte paths, escaped or joined */
 
+/* The counters, with their --stats keys in the order written
+ * (iotrc-parse(1)); the reader's too_long and bytes_in follow them. */
+#define PSTATS(X) \
+	X(records, "records_read") X(rows, "rows_written") X(malformed, "malformed") \
+	X(unknown_op, "unknown_op") X(filtered, "filtered") X(excluded, "excluded") \
+	X(wrong_stream, "wrong_stream") X(headers, "headers") X(bad_headers, "bad_headers") \
+	X(fd_misses, "fd_misses") X(fd_lookups, "fd_lookups") \
+	X(cmdline_lookups, "cmdline_lookups") X(fd_entries, "fd_entries") \
+	X(fd_evictions, "fd_evictions") X(cwd_evictions, "cwd_evictions") \
+	X(cmdline_evictions, "cmdline_evictions")
 struct pstats {
-	uint64_t records, rows, malformed, too_long, unknown_op, filtered,
-	         excluded, wrong_stream, headers, bad_headers, fd_lookups, fd_misses,
-	         cmdline_lookups, bytes_in;
-	uint64_t fd_entries, fd_evictions, cwd_evictions, cmdline_evictions;
+#define PSTATS_FIELD(f, key) uint64_t f;
+	PSTATS(PSTATS_FIELD)
+#undef PSTATS_FIELD
 };
 
 struct parser {

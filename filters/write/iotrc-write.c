@@ -4,8 +4,12 @@
  * rename, fsync the directory, then print the file's path. See
  * iotrc-write(1). */
 #include "write.h"
+#include "exits.h"
+#include "loop.h"
 #include "mono.h"
+#include "optval.h"
 #include "rdr.h"
+#include "sig.h"
 #include "stats.h"
 #include "util.h"
 #include <errno.h>
@@ -55,79 +59,36 @@ static const struct option longopts[] = {
 	{ NULL, 0, NULL, 0 },
 };
 
-/* The --stats keys, in the order written (iotrc-write(1) lists them). */
-static const struct { const char *key; size_t off; } stat_keys[] = {
-	{ "rows_in", offsetof(struct wstats, rows_in) },
-	{ "rows_written", offsetof(struct wstats, rows_written) },
-	{ "rows_pending", offsetof(struct wstats, rows_pending) },
-	{ "rows_dropped", offsetof(struct wstats, rows_dropped) },
-	{ "rows_too_long", offsetof(struct wstats, rows_too_long) },
-	{ "files_finished", offsetof(struct wstats, files_finished) },
-	{ "files_recovered", offsetof(struct wstats, files_recovered) },
-	{ "rows_recovered", offsetof(struct wstats, rows_recovered) },
-	{ "files_refused", offsetof(struct wstats, files_refused) },
-	{ "rows_lost", offsetof(struct wstats, rows_lost) },
-	{ "dir_recreated", offsetof(struct wstats, dir_recreated) },
-	{ "files_unfinished", offsetof(struct wstats, files_unfinished) },
-	{ "bytes_in", offsetof(struct wstats, bytes_in) },
-	{ "bytes_out", offsetof(struct wstats, bytes_out) },
-	{ "write_errors", offsetof(struct wstats, write_errors) },
-	{ "write_failing", offsetof(struct wstats, write_failing) },
-	{ "headers_changed", offsetof(struct wstats, headers_changed) },
-	{ "headers_repeated", offsetof(struct wstats, headers_repeated) },
-	{ "blank_lines", offsetof(struct wstats, blank_lines) },
-};
+/* Signals come through lib/sig's pipe; tick() takes them: SIGHUP
+ * rotates, SIGTERM/SIGINT stop (a second one at once). */
+static int got_hup, got_stop;
 
-static volatile sig_atomic_t got_hup, got_stop;
-
-static void on_signal(int sig)
-{
-	if (sig == SIGHUP)
-		got_hup = 1;
-	else
-		got_stop++;
-}
-
-/* No SA_RESTART: a signal ends the reader's poll, so the loop sees it. */
 static void setup_signals(void)
 {
-	struct sigaction sa;
-	memset(&sa, 0, sizeof sa);
-	sigemptyset(&sa.sa_mask);
-	sa.sa_handler = on_signal;
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	sa.sa_handler = SIG_IGN;
-	sigaction(SIGPIPE, &sa, NULL);  /* a gone reader of stdout: EPIPE */
+	if (sig_catch(SIGHUP) < 0 || sig_catch(SIGTERM) < 0 || sig_catch(SIGINT) < 0 ||
+	    sig_ignore(SIGPIPE) < 0)        /* a gone reader of stdout: EPIPE */
+		dieerr(EXIT_RUNTIME, "signals");
 }
 
-static int64_t opt_duration(const char *name, const char *s, int zero_ok)
+static void take_signals(void)
 {
-	double secs;
-	/* !(secs >= 0) also refuses "nan"; a nonzero time under 1 ms would
-	 * round to 0, which means "no limit" */
-	if (parse_duration(s, &secs) < 0 || !(secs >= 0) || secs > 1e9 ||
-	    ((!zero_ok || secs > 0) && secs < 0.001))
-		usage_error(usage_text, "%s: bad duration: %s", name, s);
-	return (int64_t)(secs * 1e9);
+	int s;
+	while ((s = sig_next()) > 0) {
+		if (s == SIGHUP)
+			got_hup = 1;
+		else
+			got_stop++;
+	}
 }
 
-static uint64_t opt_size(const char *name, const char *s)
-{
-	uint64_t v;
-	if (parse_size(s, &v) < 0)
-		usage_error(usage_text, "%s: bad size: %s", name, s);
-	return v;
-}
-
-static uint64_t opt_count(const char *name, const char *s)
-{
-	uint64_t v;
-	if (parse_u64(s, &v) < 0)
-		usage_error(usage_text, "%s: want a number: %s", name, s);
-	return v;
-}
+/* Bounds (iotrc-write(1)): durations from 1 ms (a shorter nonzero time
+ * would round to 0, "no limit") to 10^9 s; a row of at most 256M, since
+ * the reader's buffer is allocated up front at --max-row + 2 bytes. */
+#define MIN_NS INT64_C(1000000)
+#define MAX_NS (INT64_C(1000000000) * 1000000000)
+#define MAX_ROW (256u << 20)
+#define MAX_FILE_BYTES (1ull << 40)
+#define MAX_FILE_ROWS UINT64_C(1000000000000)
 
 static int opt_int(const char *name, const char *s, int lo, int hi)
 {
@@ -147,8 +108,6 @@ static void check_opts(const struct wcfg *c)
 	if (strchr(c->prefix, '/') || c->prefix[0] == '.' || strlen(c->prefix) > 200)
 		usage_error(usage_text, "-p %s: want a plain name (no '/', no leading '.')",
 		            c->prefix);
-	if (c->max_row < 16)
-		usage_error(usage_text, "--max-row: at least 16 bytes");
 }
 
 static void parse_opts(struct wcfg *c, int argc, char **argv)
@@ -169,16 +128,16 @@ static void parse_opts(struct wcfg *c, int argc, char **argv)
 		switch (ch) {
 		case 'd': c->dir = optarg; break;
 		case 'p': c->prefix = optarg; break;
-		case 'r': c->max_rows = opt_count("--max-rows", optarg); break;
-		case 'a': c->max_age_ns = opt_duration("--max-age", optarg, 1); break;
-		case 's': c->max_bytes = opt_size("--max-bytes", optarg); break;
+		case 'r': c->max_rows = opt_count(usage_text, "--max-rows", optarg, 0, MAX_FILE_ROWS); break;
+		case 'a': c->max_age_ns = opt_duration(usage_text, "--max-age", optarg, MIN_NS, MAX_NS, 1); break;
+		case 's': c->max_bytes = opt_size(usage_text, "--max-bytes", optarg, 0, MAX_FILE_BYTES); break;
 		case 'l': c->level = opt_int("--level", optarg, -50, 19); break;
 		case 'T': c->threads = opt_int("--threads", optarg, 0, 64); break;
-		case 'f': c->flush_ns = opt_duration("--flush-interval", optarg, 0); break;
-		case OPT_RETRY: c->retry_ns = opt_duration("--retry-interval", optarg, 0); break;
+		case 'f': c->flush_ns = opt_duration(usage_text, "--flush-interval", optarg, MIN_NS, MAX_NS, 0); break;
+		case OPT_RETRY: c->retry_ns = opt_duration(usage_text, "--retry-interval", optarg, MIN_NS, MAX_NS, 0); break;
 		case 'n': c->compress = 0; break;
 		case 'g': c->fmode = 0640, c->dmode = 0750; break;
-		case OPT_MAXROW: c->max_row = (size_t)opt_size("--max-row", optarg); break;
+		case OPT_MAXROW: c->max_row = (size_t)opt_size(usage_text, "--max-row", optarg, 16, MAX_ROW); break;
 		case OPT_STATS: c->stats = optarg; break;
 		case 'h': fputs(usage_text, stdout); exit(0);
 		case ':': usage_error(usage_text, "%s: needs an argument", argv[optind - 1]);
@@ -195,25 +154,27 @@ static void parse_opts(struct wcfg *c, int argc, char **argv)
 
 static void stats_setup(struct writer *w, struct stats *s)
 {
+#define KEY(f) STATS_KEY(struct wstats, f, #f),
+	static const struct stats_key keys[] = { WSTATS(KEY) };
+#undef KEY
 	stats_init(s, w->cfg.stats);
-	for (size_t i = 0; i < sizeof stat_keys / sizeof stat_keys[0]; i++)
-		stats_add(s, stat_keys[i].key,
-		          (const uint64_t *)(const void *)((const char *)&w->st + stat_keys[i].off));
+	stats_add_table(s, &w->st, keys, STATS_NKEYS(keys));
 	stats_add_str(s, "current_file", &w->st.current_file);
 	stats_add_str(s, "last_error", &w->st.last_error);
 	w->stats = s;
 }
 
-struct loop {
+struct wstop {           /* stopping: drain briefly, then end */
 	int stopping;
 	int64_t stop_by;
 };
 
 /* Time-driven work: signals, age rotation, flushes, stats. Returns the
  * reader's next timeout in ms, or -1 to stop reading. */
-static int tick(struct writer *w, struct loop *l, int idle)
+static int tick(struct writer *w, struct wstop *l, int idle)
 {
 	int64_t now = w->now = mono_now_ns(), t;
+	take_signals();
 	if (got_stop) {
 		/* drain what the producer already wrote, briefly (upstream.md
 		 * §10.3: rows in flight are not thrown away at shutdown) */
@@ -258,13 +219,13 @@ static int drain_buffer(struct writer *w, struct rdr *r, struct wrows *rows)
  * error, else 0; *torn: input stopped in the middle of a row. */
 static int run(struct writer *w, struct rdr *r, struct wrows *rows, int *torn)
 {
-	struct loop l = { 0, 0 };
+	struct wstop l = { 0, 0 };
 	uint64_t seen = UINT64_MAX;
 	int timeout = 0;
 	for (;;) {
 		char *line;
 		size_t n;
-		int st = rdr_next(r, &line, &n, timeout);
+		int st = loop_rdr_next(r, &line, &n, timeout, sig_fd());
 		if (st == RDR_LINE && r->bytes == seen) {
 			rows_line(w, rows, line, n);
 			continue;
@@ -324,5 +285,6 @@ int main(int argc, char **argv)
 	free(w.dirabs);
 	/* rows lost to write errors or with a removed folder are a runtime
 	 * failure, if a counted one */
-	return status || w.st.write_errors || w.st.files_unfinished || w.st.rows_lost ? 1 : 0;
+	return status || w.st.write_errors || w.st.files_unfinished || w.st.rows_lost ? EXIT_RUNTIME
+	                                                                              : EXIT_OK;
 }

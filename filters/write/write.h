@@ -22,14 +22,18 @@ struct wcfg {
 	unsigned fmode, dmode;            /* 0600/0700, or 0640/0750 with -g */
 };
 
-/* The --stats FILE keys; see iotrc-write(1). */
+/* The --stats FILE keys, in the order written (iotrc-write(1)); the
+ * string-valued current_file and last_error follow them. */
+#define WSTATS(X) \
+	X(rows_in) X(rows_written) X(rows_pending) X(rows_dropped) X(rows_too_long) \
+	X(files_finished) X(files_recovered) X(rows_recovered) X(files_refused) \
+	X(rows_lost) X(dir_recreated) X(files_unfinished) \
+	X(bytes_in) X(bytes_out) X(write_errors) X(write_failing) \
+	X(headers_changed) X(headers_repeated) X(blank_lines)
 struct wstats {
-	uint64_t rows_in, rows_written, rows_pending, rows_dropped;
-	uint64_t files_finished, bytes_in, bytes_out;
-	uint64_t write_errors, write_failing, files_unfinished;
-	uint64_t headers_changed, headers_repeated, rows_too_long, blank_lines;
-	uint64_t files_recovered, rows_recovered, files_refused;
-	uint64_t rows_lost, dir_recreated;
+#define WSTATS_FIELD(f) uint64_t f;
+	WSTATS(WSTATS_FIELD)
+#undef WSTATS_FIELD
 	const char *current_file, *last_error;
 };
 
