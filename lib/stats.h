@@ -1,5 +1,8 @@
 /* stats.h — the --stats FILE writer: "key value" lines, rewritten
- * atomically (temp file + rename) about once a second and at exit. */
+ * atomically (temp file + rename) about once a second and at exit. The
+ * temporary file is created beside FILE, relative to its folder, under a
+ * fresh name with O_EXCL|O_NOFOLLOW and mode 0600: as root, a name another
+ * user planted (a symlink in /tmp) is never followed. */
 #ifndef IOTRC_STATS_H
 #define IOTRC_STATS_H
 #include <stddef.h>
@@ -15,6 +18,9 @@ struct stats {
 	const char *const *sval[8];
 	int ns;
 	int64_t last_ns;
+	int dirfd;                  /* FILE's folder, opened at the first write */
+	const char *base;           /* FILE's last component */
+	unsigned tmpseq;
 };
 void stats_init(struct stats *s, const char *path);
 void stats_add(struct stats *s, const char *key, const uint64_t *val);
