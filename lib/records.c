@@ -259,15 +259,34 @@ static int simple_esc(char c)
 
 size_t rec_unescape(const char *s, size_t n, char *out)
 {
-	size_t i = 0, o = 0;
+	return rec_unescape_max(s, n, out, n + 1, NULL);
+}
+
+size_t rec_unescape_max(const char *s, size_t n, char *out, size_t cap, int *cut)
+{
+	size_t i = 0, o = 0, room = cap - 1;
+	if (cut)
+		*cut = 0;
 	while (i < n) {
 		const char *bs = memchr(s + i, '\\', n - i);
 		size_t k = bs ? (size_t)(bs - (s + i)) : n - i;
 		int c = -1, used = 0;
+		if (k > room - o) {             /* the decoded text does not fit */
+			memcpy(out + o, s + i, room - o);
+			o = room;
+			if (cut)
+				*cut = 1;
+			break;
+		}
 		memcpy(out + o, s + i, k);
 		o += k, i += k;
 		if (!bs)
 			break;
+		if (o == room) {
+			if (cut)
+				*cut = 1;
+			break;
+		}
 		if (i + 1 < n) {
 			char e = s[i + 1];
 			if (e >= '0' && e <= '7') {

@@ -81,6 +81,10 @@ int rec_u64(const struct rec *r, int i, uint64_t *v);
 /* %S unescape (see iotrc-records(5)); out needs n + 1 bytes; stops at a
  * decoded NUL. Returns the decoded length. */
 size_t rec_unescape(const char *s, size_t n, char *out);
+/* The same into out of cap bytes (cap >= 1): decoding stops when the
+ * text fills cap - 1 bytes, and *cut (if given) says whether some of it
+ * did not fit. */
+size_t rec_unescape_max(const char *s, size_t n, char *out, size_t cap, int *cut);
 /* %S escape; out needs 4 * n + 1 bytes. Returns the length. */
 size_t rec_escape(const char *s, size_t n, char *out);
 

@@ -24,7 +24,7 @@
 	X(fd_misses, "fd_misses") X(fd_lookups, "fd_lookups") \
 	X(cmdline_lookups, "cmdline_lookups") X(fd_entries, "fd_entries") \
 	X(fd_evictions, "fd_evictions") X(cwd_evictions, "cwd_evictions") \
-	X(cmdline_evictions, "cmdline_evictions")
+	X(cmdline_evictions, "cmdline_evictions") X(paths_cut, "paths_cut")
 struct pstats {
 #define PSTATS_FIELD(f, key) uint64_t f;
 	PSTATS(PSTATS_FIELD)
@@ -75,7 +75,7 @@ void put_str_field(struct parser *p, const struct rec *r, int i);
 void put_cmdline(struct parser *p, uint32_t pid);
 void put_opt_u64(struct obuf *o, int have, uint64_t v);
 void put_float_ms(struct obuf *o, int64_t ns);
-size_t unesc_field(const struct rec *r, int i, char *out, size_t cap);
+size_t unesc_field(const struct rec *r, int i, char *out, size_t cap, int *cut);
 /* the stream modules, for parse_line.c: 1 a row, 0 none, -1 a bad field */
 int row_vfs(struct parser *p, const struct rec *r);
 int row_io(struct parser *p, const struct rec *r);

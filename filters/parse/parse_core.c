@@ -79,22 +79,35 @@ int64_t mono_to_ns(const struct parser *p, int64_t v)
 	return mono_ticks_to_ns(v, p->tb_numer, p->tb_denom);
 }
 
-/* Field i unescaped into out (cap bytes; a longer field is cut). */
-size_t unesc_field(const struct rec *r, int i, char *out, size_t cap)
+/* Field i unescaped into out (cap bytes). Text that does not fit is cut
+ * at a character boundary and ends in "..." (*cut set, if given); an
+ * escape is never split. */
+size_t unesc_field(const struct rec *r, int i, char *out, size_t cap, int *cut)
 {
-	size_t n = r->n[i] < cap ? r->n[i] : cap - 1;
-	if (!memchr(r->f[i], '\\', n)) {
-		memcpy(out, r->f[i], n);
-		out[n] = 0;
-		return n;
+	int c = 0;
+	size_t n;
+	if (r->n[i] < cap && !memchr(r->f[i], '\\', r->n[i])) {
+		memcpy(out, r->f[i], r->n[i]);
+		out[r->n[i]] = 0;
+		n = r->n[i];
+	} else
+		n = rec_unescape_max(r->f[i], r->n[i], out, cap, &c);
+	if (c && cap > 8) {
+		n = cap - 4;
+		while (n > 0 && ((unsigned char)out[n] & 0xc0) == 0x80)
+			n--;                    /* not inside a UTF-8 sequence */
+		memcpy(out + n, "...", 4);
+		n += 3;
 	}
-	return rec_unescape(r->f[i], n, out);
+	if (cut)
+		*cut = c;
+	return n;
 }
 
 void put_str_field(struct parser *p, const struct rec *r, int i)
 {
 	char buf[PATH_BUF];
-	csv_str(&p->out, buf, unesc_field(r, i, buf, sizeof buf));
+	csv_str(&p->out, buf, unesc_field(r, i, buf, sizeof buf, NULL));
 }
 
 /* timestamp, then the caller writes the rest; *mono_ns for mono_ns. */

@@ -66,7 +66,7 @@ static size_t addr_text(const struct parser *p, const struct rec *r, int64_t fam
 	if (n == 0)
 		return 0;
 	if (family == os_af_unix(p->os))
-		return n < 1024 ? unesc_field(r, FN_ADDR, out, 1024) : 0;
+		return n < 1024 ? unesc_field(r, FN_ADDR, out, 1024, NULL) : 0;
 	if (!af || n >= 64)
 		return 0;
 	/* hex bytes, else presentation text; the field is not NUL-terminated */
