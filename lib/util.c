@@ -1,6 +1,7 @@
 /* util.c — see util.h */
 #include "util.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +15,29 @@ void setprogname_(const char *argv0)
 {
 	const char *s = strrchr(argv0, '/');
 	progname = s ? s + 1 : argv0;
+}
+
+/* A tool started with fd 0, 1 or 2 closed would hand that number to its
+ * first pipe or file, and then write records into it (iotrc-launch once
+ * wrote its output into its engine's pipe for ever). Hold each closed one
+ * with /dev/null opened read-only: reads see end of file, writes fail with
+ * EBADF as they would on the closed fd, so a closed stdout is an error the
+ * tool reports and stops on. */
+void tool_start(const char *argv0)
+{
+	setprogname_(argv0);
+	for (int fd = 0; fd <= 2; fd++) {
+		int nfd;
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		nfd = open("/dev/null", O_RDONLY);
+		if (nfd < 0)
+			_exit(127);            /* no /dev/null: nothing sane to do */
+		if (nfd != fd) {           /* lower ones are open: it landed on fd */
+			(void)dup2(nfd, fd);
+			close(nfd);
+		}
+	}
 }
 
 static void vmsg(int errnum, const char *fmt, va_list ap)

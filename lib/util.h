@@ -9,6 +9,9 @@
 
 extern const char *progname;
 void setprogname_(const char *argv0);
+/* Every tool's first call: setprogname_, and fds 0-2 held open (with
+ * /dev/null read-only) if closed, so no pipe or file takes their number. */
+void tool_start(const char *argv0);
 void die(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 void dieerr(int status, const char *fmt, ...) __attribute__((format(printf, 2, 3), noreturn));
 void warnmsg(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -367,7 +367,7 @@ int main(int argc, char **argv)
 	struct kd_hooks hooks;
 	char err[256];
 	int status, has_tb = 1, fd;
-	setprogname_(argv[0]);
+	tool_start(argv[0]);
 	memset(&c, 0, sizeof c);
 	memset(&r, 0, sizeof r);
 	memset(&hooks, 0, sizeof hooks);

@@ -311,11 +311,15 @@ static void on_err_line(struct launch *l, const char *line, size_t n)
 	}
 }
 
+/* Lines read per call: an engine that floods must not starve the loop's
+ * ticks (signals, stop escalation, stats). */
+#define DRAIN_BUDGET 4096
+
 static void drain(struct launch *l, struct rdr *r, int *open, int isout)
 {
 	char *line;
 	size_t n;
-	for (;;) {
+	for (int i = 0; i < DRAIN_BUDGET; i++) {
 		int st = rdr_next(r, &line, &n, 0);
 		if (st == RDR_LINE) {
 			if (isout)
@@ -332,6 +336,10 @@ static void drain(struct launch *l, struct rdr *r, int *open, int isout)
 	}
 }
 
+/* Nobody reads our output: its records cannot go anywhere, so the engine
+ * gets no time to drain (iotrc-launch(1): exit 1 on a write error). */
+#define GONE_GRACE_NS 1000000000LL
+
 static void flush_out(struct launch *l)
 {
 	if (l->downstream_gone)
@@ -340,7 +348,7 @@ static void flush_out(struct launch *l)
 		errno = l->out.err;
 		warnerr("%s: stdout", l->sname);
 		l->downstream_gone = 1;
-		child_stop(&l->e, mono_now_ns(), STOP_GRACE_NS);   /* nobody reads: stop the engine */
+		child_stop(&l->e, mono_now_ns(), GONE_GRACE_NS);
 	}
 	l->st.bytes_out = l->out.bytes;
 }
@@ -364,7 +372,7 @@ static void on_tick(struct launch *l, pid_t ppid0, int newsigs)
 	int orphaned = ppid0 > 1 && getppid() != ppid0;
 	if (!l->e.exited && (newsigs || (orphaned && !l->e.stops)))
 		child_stop(&l->e, now, STOP_GRACE_NS);
-	else if (child_stop_due(&l->e, now, STOP_GRACE_NS))
+	else if (child_stop_due(&l->e, now, l->downstream_gone ? GONE_GRACE_NS : STOP_GRACE_NS))
 		warnmsg("%s: the engine has not stopped; sending a stronger signal", l->sname);
 	l->bt.wall_offset = wall_now_ns() - mono_now_ns();
 	stats_tick(&l->sf, 0);
@@ -513,7 +521,7 @@ int main(int argc, char **argv)
 	const char *engine, *script;
 	char name[16], msg[512];
 	int code;
-	setprogname_(argv[0]);
+	tool_start(argv[0]);
 	parse_opts(argc, argv, &l.o);
 	if (l.o.check)
 		return do_check(&l.o);
@@ -534,6 +542,8 @@ int main(int argc, char **argv)
 	bt_init(&l.bt, l.o.stream, &l.out, &l.st);
 	l.bt.wall_offset = wall_now_ns() - mono_now_ns();
 	write_header(&l);
+	if (l.downstream_gone)          /* stdout closed or unwritable: no engine */
+		return EXIT_RUNTIME;
 	code = engine_start(&l.e, engine_argv(&l.o, engine, script), los_engine_env(l.o.kind));
 	if (code == ENOENT)
 		die_explained(EXIT_NOENGINE, &l, NULL);

@@ -156,7 +156,7 @@ int main(int argc, char **argv)
 	size_t n;
 	int k, stop = 0;
 	time_t drain_until = 0;
-	setprogname_(argv[0]);
+	tool_start(argv[0]);
 	parse_args(argc, argv, &c);
 	setup_anon(&c);
 	setup_signals();

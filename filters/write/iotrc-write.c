@@ -259,7 +259,7 @@ int main(int argc, char **argv)
 	struct wrows rows;
 	struct rdr r;
 	int status, torn = 0;
-	setprogname_(argv[0]);
+	tool_start(argv[0]);
 	parse_opts(&w.cfg, argc, argv);
 	setup_signals();
 	out_init(&w);
