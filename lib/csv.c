@@ -1,5 +1,6 @@
 /* csv.c — see csv.h */
 #include "csv.h"
+#include "csvscan.h"
 #include "util.h"
 #include <string.h>
 
@@ -72,12 +73,8 @@ void csv_header(struct obuf *o, const char *const *names, size_t n)
 
 int csv_line_ends_row(const char *line, size_t n, int *inq)
 {
-	int q = *inq;
-	const char *p = line, *end = line + n;
-	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
-		q = !q;
-		p++;
-	}
-	*inq = q;
-	return !q;
+	struct csvscan s = { *inq ? CSVS_QUOTED : CSVS_ROW };
+	int end = csvscan_line(&s, line, n);
+	*inq = !end;
+	return end;
 }

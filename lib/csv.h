@@ -29,8 +29,9 @@ void csv_end(struct obuf *o);                            /* "\n", row done */
 /* Header row from a NULL-terminated list of names. */
 void csv_header(struct obuf *o, const char *const *names, size_t n);
 
-/* Row framing for readers of CSV: feed each physical line; returns 1 when
- * the row is complete, 0 when a quoted field continues on the next line.
- * *inq carries the state between lines (start a row with *inq = 0). */
+/* Row framing line by line (csvscan.h frames the rows): feed each
+ * physical line; returns 1 when the row is complete, 0 when a quoted field
+ * continues on the next line. *inq carries the state between lines (start
+ * a row with *inq = 0). */
 int csv_line_ends_row(const char *line, size_t n, int *inq);
 #endif

@@ -20,36 +20,31 @@
 struct scan {
 	uint64_t off, good_off;       /* bytes read; end of the last whole unit */
 	uint64_t rows, good_rows;     /* rows (header included) */
-	int inq, last_nl;
+	struct csvscan cs;            /* rows are framed as iotrc-write frames them */
 	int bad;                      /* stopped at a torn or corrupt frame */
 };
 
-/* Rows are ended by a newline outside quotes (RFC 4180). */
-static void count_rows(struct scan *s, const char *p, size_t n)
+/* Count the rows that end in p[0..n); with good, each row end is also the
+ * end of the good part (plain files: off is where p starts). */
+static void count_rows(struct scan *s, const char *p, size_t n, int good)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"')
-			s->inq = !s->inq;
-		else if (p[i] == '\n' && !s->inq)
-			s->rows++;
+	size_t i = 0;
+	while (i < n) {
+		i += csvscan_feed(&s->cs, p + i, n - i);
+		if (i == n)
+			break;
+		s->rows++;
+		if (good)
+			s->good_rows = s->rows, s->good_off = s->off + i + 1;
+		i++;
 	}
-	if (n)
-		s->last_nl = p[n - 1] == '\n' && !s->inq;
 }
 
 static void scan_plain(int fd, struct scan *s, char *buf, size_t cap)
 {
 	ssize_t n;
 	while ((n = read(fd, buf, cap)) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '"')
-				s->inq = !s->inq;
-			else if (buf[i] == '\n' && !s->inq) {
-				s->rows++;
-				s->good_rows = s->rows;
-				s->good_off = s->off + (uint64_t)i + 1;
-			}
-		}
+		count_rows(s, buf, (size_t)n, 1);
 		s->off += (uint64_t)n;
 	}
 }
@@ -82,9 +77,9 @@ static void scan_zst(int fd, struct scan *s, char *ibuf, size_t icap)
 			s->bad = 1;
 			break;
 		}
-		count_rows(s, obuf, out.pos);
+		count_rows(s, obuf, out.pos, 0);
 		if (rc == 0) {                     /* a frame ended here */
-			if (!s->last_nl) {
+			if (s->cs.st != CSVS_ROW) {    /* not at the end of a row */
 				s->bad = 1;
 				break;
 			}
@@ -104,6 +99,7 @@ void recover_scan(int fd, int zst, uint64_t *good_off, uint64_t *good_rows)
 	size_t cap = 128 * 1024;
 	char *buf = xmalloc(cap);
 	memset(&s, 0, sizeof s);
+	csvscan_init(&s.cs);
 	if (zst)
 		scan_zst(fd, &s, buf, cap);
 	else
