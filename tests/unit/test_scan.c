@@ -76,7 +76,7 @@ static void make_file(struct zfile *f)
 	char *big = malloc(300000);
 	static const unsigned char skip[] = { 0x53, 0x2a, 0x4d, 0x18, 3, 0, 0, 0, 'a', 'b', 'c' };
 	for (int i = 0; i < 300000; i++)      /* several blocks, poorly compressible */
-		big[i] = i % 61 == 60 ? '\n' : (char)('a' + (i * 7919 % 26));
+		big[i] = i % 61 == 60 ? '\n' : (char)('a' + ((unsigned)i * 7919u % 26));
 	f->p = malloc(2 << 20);
 	f->len = 0, f->n = 0;
 	CHECK(!ZSTD_isError(ZSTD_CCtx_setParameter(c, ZSTD_c_checksumFlag, 1)));
