@@ -1,50 +1,8 @@
 /* csv.c — see csv.h */
 #include "csv.h"
+#include "csvscan.h"
 #include "util.h"
-#include <errno.h>
-#include <stdlib.h>
 #include <string.h>
-
-void ob_init(struct obuf *o, int fd, size_t cap)
-{
-	memset(o, 0, sizeof *o);
-	o->fd = fd;
-	o->cap = cap < 256 ? 256 : cap;
-	o->buf = xmalloc(o->cap);
-}
-
-void ob_free(struct obuf *o)
-{
-	free(o->buf);
-	o->buf = NULL;
-}
-
-/* After a failed write the data is discarded (the error is sticky), so a
- * closed reader cannot make the producer grow without bound. */
-int ob_flush(struct obuf *o)
-{
-	if (o->len && !o->err) {
-		if (write_all(o->fd, o->buf, o->len) < 0)
-			o->err = errno ? errno : EIO;
-		else
-			o->bytes += o->len;
-	}
-	o->len = 0;
-	return o->err ? -1 : 0;
-}
-
-void ob_put(struct obuf *o, const void *p, size_t n)
-{
-	const char *s = p;
-	while (n) {
-		size_t room = o->cap - o->len, k = n < room ? n : room;
-		memcpy(o->buf + o->len, s, k);
-		o->len += k, s += k, n -= k;
-		if (o->len == o->cap)
-			ob_flush(o);
-	}
-}
-
 
 static int needs_quotes(const char *s, size_t n)
 {
@@ -115,12 +73,8 @@ void csv_header(struct obuf *o, const char *const *names, size_t n)
 
 int csv_line_ends_row(const char *line, size_t n, int *inq)
 {
-	int q = *inq;
-	const char *p = line, *end = line + n;
-	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL) {
-		q = !q;
-		p++;
-	}
-	*inq = q;
-	return !q;
+	struct csvscan s = { *inq ? CSVS_QUOTED : CSVS_ROW };
+	int end = csvscan_line(&s, line, n);
+	*inq = !end;
+	return end;
 }

@@ -5,36 +5,8 @@
 #define IOTRC_CSV_H
 #include <stddef.h>
 #include <stdint.h>
+#include "obuf.h"
 
-struct obuf {
-	int fd;
-	char *buf;
-	size_t len, cap;
-	int err;          /* errno of the first failed write, sticky */
-	int nfield;       /* fields in the current row */
-	uint64_t bytes;   /* bytes handed to write(2) */
-};
-
-void ob_init(struct obuf *o, int fd, size_t cap);
-void ob_free(struct obuf *o);
-int ob_flush(struct obuf *o);
-void ob_put(struct obuf *o, const void *p, size_t n);
-static inline void ob_putc(struct obuf *o, char c)
-{
-	if (o->len == o->cap)
-		ob_flush(o);
-	o->buf[o->len++] = c;
-}
-
-/* Inline fast paths: the parser writes ~20 cells a row. */
-static inline void ob_put_fast(struct obuf *o, const void *p, size_t n)
-{
-	if (o->cap - o->len > n) {
-		__builtin_memcpy(o->buf + o->len, p, n);
-		o->len += n;
-	} else
-		ob_put(o, p, n);
-}
 static inline void csv_sep(struct obuf *o)
 {
 	if (o->nfield++)
@@ -57,8 +29,9 @@ void csv_end(struct obuf *o);                            /* "\n", row done */
 /* Header row from a NULL-terminated list of names. */
 void csv_header(struct obuf *o, const char *const *names, size_t n);
 
-/* Row framing for readers of CSV: feed each physical line; returns 1 when
- * the row is complete, 0 when a quoted field continues on the next line.
- * *inq carries the state between lines (start a row with *inq = 0). */
+/* Row framing line by line (csvscan.h frames the rows): feed each
+ * physical line; returns 1 when the row is complete, 0 when a quoted field
+ * continues on the next line. *inq carries the state between lines (start
+ * a row with *inq = 0). */
 int csv_line_ends_row(const char *line, size_t n, int *inq);
 #endif

@@ -5,16 +5,7 @@
 #define IOTRC_DECODE_H
 #include <stddef.h>
 #include <stdint.h>
-
-enum os { OS_DARWIN = 0, OS_LINUX = 1 };
-#define OS_HOST (OS_HOST_VALUE)
-#ifdef __APPLE__
-#define OS_HOST_VALUE OS_DARWIN
-#else
-#define OS_HOST_VALUE OS_LINUX
-#endif
-int os_from_name(const char *s, size_t n);  /* -1 unknown */
-const char *os_name(int os);
+#include "os.h"
 
 struct flagname {
 	uint64_t bit;

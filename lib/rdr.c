@@ -1,5 +1,6 @@
 /* rdr.c — see rdr.h */
 #include "rdr.h"
+#include "csvscan.h"
 #include "util.h"
 #include <errno.h>
 #include <poll.h>
@@ -22,15 +23,16 @@ void rdr_free(struct rdr *r)
 	r->buf = NULL;
 }
 
-/* A complete line in the buffer, or a full buffer with no newline (which
- * starts skipping), or the last unterminated piece at EOF. */
-static void count_quotes(struct rdr *r, const char *p, size_t n)
+/* Bytes of an over-long line being skipped, its newline included when
+ * nl: a CSV reader's framer sees them as if the line had been read. */
+static void skip_bytes(struct rdr *r, const char *p, size_t n, int nl)
 {
-	const char *end = p + n;
-	while ((p = memchr(p, '"', (size_t)(end - p))) != NULL)
-		r->skipped_quotes++, p++;
+	if (r->csv && (csvscan_feed(r->csv, p, n + (size_t)nl) < n + (size_t)nl))
+		r->skipped_rows++;    /* only the newline can end the row */
 }
 
+/* A complete line in the buffer, or a full buffer with no newline (which
+ * starts skipping), or the last unterminated piece at EOF. */
 static int take_line(struct rdr *r, char **line, size_t *len)
 {
 	for (;;) {
@@ -41,7 +43,7 @@ static int take_line(struct rdr *r, char **line, size_t *len)
 			size_t n = (size_t)(nl - p);
 			r->start += n + 1;
 			if (r->skipping) {      /* tail of an over-long line */
-				count_quotes(r, p, n);
+				skip_bytes(r, p, n, 1);
 				r->skipping = 0;
 				continue;
 			}
@@ -52,12 +54,12 @@ static int take_line(struct rdr *r, char **line, size_t *len)
 			return RDR_LINE;
 		}
 		if (r->skipping) {
-			count_quotes(r, p, avail);
+			skip_bytes(r, p, avail, 0);
 			r->start = r->end = 0;
 			return 0;
 		}
 		if (avail == r->cap) {          /* longer than any buffer */
-			count_quotes(r, p, avail);
+			skip_bytes(r, p, avail, 0);
 			r->too_long++;
 			r->skipping = 1;
 			r->start = r->end = 0;

@@ -1,11 +1,15 @@
 /* rdr.h — buffered line reader for hostile input.
  * Copes with partial reads, EINTR, NUL bytes (kept, lines carry a length),
  * CRLF (the CR is dropped), a missing final newline, and lines longer than
- * the buffer (skipped whole and counted in too_long). */
+ * the buffer (skipped whole and counted in too_long). A CSV reader sets
+ * csv to its row framer: the skipped bytes go through it too, so the
+ * framing stays in step, and the rows that end in them are counted. */
 #ifndef IOTRC_RDR_H
 #define IOTRC_RDR_H
 #include <stddef.h>
 #include <stdint.h>
+
+struct csvscan;
 
 enum { RDR_LINE = 1, RDR_EOF = 0, RDR_AGAIN = -2, RDR_ERR = -1 };
 
@@ -16,7 +20,8 @@ struct rdr {
 	int eof, skipping;
 	int keep_cr;     /* CSV readers: a CR may be data inside a quoted field */
 	uint64_t lines, too_long, bytes;
-	uint64_t skipped_quotes;  /* '"' bytes in skipped lines: CSV readers keep quote state */
+	struct csvscan *csv;      /* CSV readers: their framer, fed the skipped bytes */
+	uint64_t skipped_rows;    /* rows it saw end in skipped bytes */
 	int err;  /* errno of a read failure */
 };
 

@@ -1,6 +1,6 @@
 /* records.c — see records.h and iotrc-records(5). */
 #include "records.h"
-#include "decode.h"
+#include "os.h"
 #include "util.h"
 #include <stdio.h>
 #include <string.h>

@@ -64,11 +64,9 @@ static void on_fatal(int sig)
 
 static void parse_timebase(const char *s, struct cli *c)
 {
-	unsigned long n, d;
-	char x;
-	if (sscanf(s, "%lu/%lu%c", &n, &d, &x) != 2 || !n || !d || n > UINT32_MAX || d > UINT32_MAX)
+	if (rec_parse_timebase(s, strlen(s), &c->tb_numer, &c->tb_denom) < 0)
 		usage_error(usage, "bad --timebase: %s (want NUMER/DENOM, e.g. 125/3)", s);
-	c->tb_numer = (uint32_t)n, c->tb_denom = (uint32_t)d, c->has_tb = 1;
+	c->has_tb = 1;
 }
 
 static size_t parse_cap(const char *opt, const char *s)

@@ -232,8 +232,8 @@ static int run(struct writer *w, struct rdr *r, struct wrows *rows, int *torn)
 		}
 		seen = r->bytes;
 		w->st.bytes_in = r->bytes;
-		if (r->too_long != rows->too_long_seen || r->skipped_quotes != rows->quotes_seen)
-			rows_too_long(w, rows, r->too_long, r->skipped_quotes);
+		if (r->too_long != rows->too_long_seen || r->skipped_rows != rows->skipped_seen)
+			rows_too_long(w, rows, r->too_long, r->skipped_rows);
 		timeout = tick(w, &l, st == RDR_AGAIN);
 		if (st == RDR_LINE)
 			rows_line(w, rows, line, n);
@@ -272,6 +272,7 @@ int main(int argc, char **argv)
 	rdr_init(&r, 0, w.cfg.max_row + 2);   /* a row of --max-row bytes + CR LF */
 	r.keep_cr = 1;          /* a CR inside a quoted field is data */
 	rows_init(&rows);
+	r.csv = &rows.cs;       /* skipped lines keep the row framing in step */
 	status = run(&w, &r, &rows, &torn);
 	w.st.bytes_in = r.bytes;
 	rows_end(&w, &rows, torn);

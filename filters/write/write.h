@@ -6,6 +6,7 @@
  * what differs between Linux and macOS). */
 #ifndef IOTRC_WRITE_H
 #define IOTRC_WRITE_H
+#include "csvscan.h"
 #include "stats.h"
 #include <stddef.h>
 #include <stdint.h>
@@ -109,16 +110,17 @@ void out_broken(struct writer *w, int err);       /* after a failed write */
 
 /* write_rows.c */
 struct wrows {
-	int inq, oversize, started;
+	struct csvscan cs;            /* the framer; the reader feeds it skipped lines */
+	int oversize, started;
 	int discard;                  /* rest of a row already counted as dropped */
 	char *buf;                    /* a row spread over several lines */
 	size_t len, cap;
-	uint64_t too_long_seen, quotes_seen;
+	uint64_t too_long_seen, skipped_seen;   /* the reader's counts, last seen */
 };
 void rows_init(struct wrows *r);
 void rows_free(struct wrows *r);
 void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n);
-void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long, uint64_t quotes);
+void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long, uint64_t skipped_rows);
 /* End of input, or a stop with a piece of a row read (torn): a row not
  * complete is dropped and counted. */
 void rows_end(struct writer *w, struct wrows *r, int torn);

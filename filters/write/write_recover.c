@@ -1,12 +1,14 @@
 /* write_recover.c — at start, finish the temporary files a killed writer
  * of this prefix left in DIR. Each is read once: a .csv.zst frame by frame
- * (decoded, so the frame checksums are verified), a .csv row by row; it is
+ * (lib/zframe.c says where each ends; each is decoded, so its checksum is
+ * verified), a .csv row by row (rows framed by lib/csvscan.c); it is
  * cut after the last whole frame (or row), synced, renamed and announced
  * like any finished file. Everything the dead writer had flushed is in a
  * whole frame, so nothing it flushed is lost. A file with no complete data
  * row (killed before its first flush) is removed. */
 #include "write.h"
 #include "util.h"
+#include "zframe.h"
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,79 +22,86 @@
 struct scan {
 	uint64_t off, good_off;       /* bytes read; end of the last whole unit */
 	uint64_t rows, good_rows;     /* rows (header included) */
-	int inq, last_nl;
+	struct csvscan cs;            /* rows are framed as iotrc-write frames them */
 	int bad;                      /* stopped at a torn or corrupt frame */
 };
 
-/* Rows are ended by a newline outside quotes (RFC 4180). */
-static void count_rows(struct scan *s, const char *p, size_t n)
+/* Count the rows that end in p[0..n); with good, each row end is also the
+ * end of the good part (plain files: off is where p starts). */
+static void count_rows(struct scan *s, const char *p, size_t n, int good)
 {
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"')
-			s->inq = !s->inq;
-		else if (p[i] == '\n' && !s->inq)
-			s->rows++;
+	size_t i = 0;
+	while (i < n) {
+		i += csvscan_feed(&s->cs, p + i, n - i);
+		if (i == n)
+			break;
+		s->rows++;
+		if (good)
+			s->good_rows = s->rows, s->good_off = s->off + i + 1;
+		i++;
 	}
-	if (n)
-		s->last_nl = p[n - 1] == '\n' && !s->inq;
 }
 
 static void scan_plain(int fd, struct scan *s, char *buf, size_t cap)
 {
 	ssize_t n;
 	while ((n = read(fd, buf, cap)) > 0) {
-		for (ssize_t i = 0; i < n; i++) {
-			if (buf[i] == '"')
-				s->inq = !s->inq;
-			else if (buf[i] == '\n' && !s->inq) {
-				s->rows++;
-				s->good_rows = s->rows;
-				s->good_off = s->off + (uint64_t)i + 1;
-			}
-		}
+		count_rows(s, buf, (size_t)n, 1);
 		s->off += (uint64_t)n;
 	}
 }
 
-/* Decode frame after frame; a frame counts only if it decodes with a good
- * checksum and ends at the end of a row (every flush does). */
+/* Decode p[0..n), a piece of one frame (its end when end is set), and
+ * count the rows in it. The decoder must find the frame's end where the
+ * walker found it; its checksum is verified there. */
+static int decode(struct scan *s, ZSTD_DStream *ds, char *obuf, size_t ocap,
+                  const char *p, size_t n, int end)
+{
+	ZSTD_inBuffer in = { p, n, 0 };
+	for (;;) {
+		ZSTD_outBuffer out = { obuf, ocap, 0 };
+		size_t rc = ZSTD_decompressStream(ds, &out, &in);
+		if (ZSTD_isError(rc))
+			return -1;
+		count_rows(s, obuf, out.pos, 0);
+		if (rc == 0)
+			return end && in.pos == in.size ? 0 : -1;
+		if (in.pos == in.size && out.pos < out.size)
+			return end ? -1 : 0;
+	}
+}
+
+/* Frame after frame (lib/zframe.c finds where each ends); a frame counts
+ * only if it decodes with a good checksum and ends at the end of a row
+ * (every flush does). */
 static void scan_zst(int fd, struct scan *s, char *ibuf, size_t icap)
 {
 	ZSTD_DStream *ds = ZSTD_createDStream();
 	size_t ocap = ZSTD_DStreamOutSize();
 	char *obuf = xmalloc(ocap);
-	ZSTD_inBuffer in = { ibuf, 0, 0 };
-	int eof = 0;
+	struct zframe z;
+	ssize_t n;
 	if (!ds)
 		die(1, "zstd: cannot create a decompression context");
 	/* ours use <= 23; a hostile leftover must not make us allocate more */
 	if (ZSTD_isError(ZSTD_DCtx_setParameter(ds, ZSTD_d_windowLogMax, 24)))
 		die(1, "zstd: cannot limit the window size");
-	for (;;) {
-		ZSTD_outBuffer out = { obuf, ocap, 0 };
-		size_t rc;
-		if (in.pos == in.size && !eof) {
-			ssize_t n = read(fd, ibuf, icap);
-			s->off += in.size;
-			in.size = n > 0 ? (size_t)n : 0, in.pos = 0;
-			eof = n <= 0;
-		}
-		rc = ZSTD_decompressStream(ds, &out, &in);
-		if (ZSTD_isError(rc)) {
-			s->bad = 1;
-			break;
-		}
-		count_rows(s, obuf, out.pos);
-		if (rc == 0) {                     /* a frame ended here */
-			if (!s->last_nl) {
+	zframe_init(&z);
+	while (!s->bad && (n = read(fd, ibuf, icap)) > 0) {
+		size_t pos = 0, used;
+		while (pos < (size_t)n) {
+			int r = zframe_walk(&z, ibuf + pos, (size_t)n - pos, &used);
+			if (r == ZF_BAD ||
+			    decode(s, ds, obuf, ocap, ibuf + pos, used, r == ZF_END) < 0 ||
+			    (r == ZF_END && s->cs.st != CSVS_ROW)) {  /* not at a row's end */
 				s->bad = 1;
 				break;
 			}
-			s->good_off = s->off + in.pos;
-			s->good_rows = s->rows;
+			pos += used;
+			if (r == ZF_END)
+				s->good_off = s->off + pos, s->good_rows = s->rows;
 		}
-		if (eof && in.pos == in.size && out.pos < out.size)
-			break;
+		s->off += (uint64_t)n;
 	}
 	free(obuf);
 	ZSTD_freeDStream(ds);
@@ -104,6 +113,7 @@ void recover_scan(int fd, int zst, uint64_t *good_off, uint64_t *good_rows)
 	size_t cap = 128 * 1024;
 	char *buf = xmalloc(cap);
 	memset(&s, 0, sizeof s);
+	csvscan_init(&s.cs);
 	if (zst)
 		scan_zst(fd, &s, buf, cap);
 	else

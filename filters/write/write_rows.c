@@ -4,7 +4,6 @@
  * same header again, e.g. a restarted producer). Every data row is then
  * either in a file or counted in rows_dropped. */
 #include "write.h"
-#include "csv.h"
 #include "util.h"
 #include <errno.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 void rows_init(struct wrows *r)
 {
 	memset(r, 0, sizeof *r);
+	csvscan_init(&r->cs);
 }
 
 void rows_free(struct wrows *r)
@@ -109,18 +109,18 @@ static void append(struct writer *w, struct wrows *r, const char *p, size_t n, i
 	r->len += n;
 }
 
-/* One input line, without its newline. A row in progress is one whose
- * quotes are still open (r->inq). */
+/* One input line, without its newline. A line that starts inside a
+ * quoted field continues the row in progress. */
 void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n)
 {
-	int q = r->inq;
+	int cont = r->cs.st != CSVS_ROW;
+	int ends = csvscan_line(&r->cs, line, n);
 	/* The reader keeps CRs (keep_cr): one that ends a row is a CRLF line
 	 * end and goes; one inside an open quoted field is data and stays. */
-	csv_line_ends_row(line, n, &q);
-	if (!q && n && line[n - 1] == '\r')
+	if (ends && n && line[n - 1] == '\r')
 		n--;
-	if (!r->inq) {
-		if (csv_line_ends_row(line, n, &r->inq)) {
+	if (!cont) {
+		if (ends) {
 			if (n > w->cfg.max_row)        /* the reader's floor is 4 KiB */
 				drop_long_row(w);
 			else
@@ -133,12 +133,11 @@ void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n)
 		return;
 	}
 	if (r->discard) {                 /* counted when it was skipped */
-		if (csv_line_ends_row(line, n, &r->inq))
-			r->discard = 0;
+		r->discard = !ends;
 		return;
 	}
 	append(w, r, line, n, 1);
-	if (!csv_line_ends_row(line, n, &r->inq))
+	if (!ends)
 		return;
 	if (r->oversize)
 		drop_long_row(w);
@@ -147,20 +146,19 @@ void rows_line(struct writer *w, struct wrows *r, const char *line, size_t n)
 	r->len = 0;
 }
 
-/* The reader skipped lines longer than its buffer (rdr.h): each is a row
- * lost, or part of the row in progress, which is then lost as a whole.
- * The quotes in the skipped bytes keep the framing in step: an odd count
- * flips the state, and if that leaves a quoted field open, the lines up to
- * the end of that row belong to the row already counted as dropped. */
-void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long, uint64_t quotes)
+/* The reader skipped lines longer than its buffer (rdr.h), through our
+ * framer: each row that ended in them is lost, and so is the row still
+ * open after them, whose remaining lines are then discarded; a row whose
+ * start was already counted (discard) is not counted again. A row in
+ * progress (buffered lines) is one of these rows. */
+void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long, uint64_t skipped_rows)
 {
-	uint64_t k = too_long - r->too_long_seen;
-	int inq = r->inq ^ (int)((quotes - r->quotes_seen) & 1);
+	int open = r->cs.st != CSVS_ROW;
+	uint64_t k = skipped_rows - r->skipped_seen + (uint64_t)open - (uint64_t)r->discard;
 	r->too_long_seen = too_long;
-	r->quotes_seen = quotes;
+	r->skipped_seen = skipped_rows;
 	r->len = 0;
-	r->inq = inq;
-	r->discard = inq;
+	r->discard = open;
 	while (k--)
 		drop_long_row(w);
 }
@@ -170,8 +168,9 @@ void rows_too_long(struct writer *w, struct wrows *r, uint64_t too_long, uint64_
  * that a stop signal cut short (torn): the rest was never read. */
 void rows_end(struct writer *w, struct wrows *r, int torn)
 {
-	int inq = r->inq && !r->discard;   /* a discarded rest was counted */
-	r->inq = r->discard = 0;
+	int inq = r->cs.st != CSVS_ROW && !r->discard;   /* a discarded rest was counted */
+	csvscan_init(&r->cs);
+	r->discard = 0;
 	if ((!inq && !torn) || !w->header)
 		return;
 	if (inq)

@@ -5,7 +5,8 @@
  * flushes), and the file is cut at a point chosen by byte 1 (a kill during
  * a write), maybe followed by garbage. The scanner must keep exactly the
  * whole frames before the cut whose rows all end; in plain mode, exactly
- * the bytes up to the last row end. The file is an unlinked temporary. */
+ * the bytes up to the last row end. Rows are framed by a reference framer
+ * written here a byte at a time, not by lib/csvscan.c. The file is an unlinked temporary. */
 #include "write.h"
 #include <stdint.h>
 #include <stdio.h>
@@ -16,17 +17,37 @@
 
 static int tmpfd = -1;
 
-/* rows in p[0..n) (ended by a newline outside quotes), quote state in *q */
+/* The reference framer, a byte at a time (RFC 4180 as pandas reads it):
+ * *q is 0 at a field start, 1 in an unquoted field, 2 in a quoted one, 3
+ * after a quote in a quoted one. Is this byte a row end? */
+static int row_end(uint8_t c, int *q)
+{
+	switch (*q) {
+	case 2:
+		*q = c == '"' ? 3 : 2;
+		return 0;
+	case 3:
+		if (c == '"') {
+			*q = 2;
+			return 0;
+		}
+		/* FALLTHROUGH: the field is closed; c is outside quotes */
+	case 1:
+		*q = c == ',' || c == '\n' ? 0 : 1;
+		return c == '\n';
+	default:
+		*q = c == '"' ? 2 : c == ',' || c == '\n' ? 0 : 1;
+		return c == '\n';
+	}
+}
+
+/* rows in p[0..n), state in *q; *ends: p ends at the end of a row */
 static uint64_t rows_of(const uint8_t *p, size_t n, int *q, int *ends)
 {
 	uint64_t r = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (p[i] == '"')
-			*q = !*q;
-		else if (p[i] == '\n' && !*q)
-			r++;
-	}
-	*ends = n && p[n - 1] == '\n' && !*q;
+	*ends = 0;
+	for (size_t i = 0; i < n; i++)
+		r += (uint64_t)(*ends = row_end(p[i], q));
 	return r;
 }
 
@@ -41,12 +62,9 @@ static void plain(const uint8_t *d, size_t n)
 {
 	uint64_t off, rows, want_off = 0, want_rows = 0;
 	int q = 0;
-	for (size_t i = 0; i < n; i++) {
-		if (d[i] == '"')
-			q = !q;
-		else if (d[i] == '\n' && !q)
+	for (size_t i = 0; i < n; i++)
+		if (row_end(d[i], &q))
 			want_rows++, want_off = i + 1;
-	}
 	put_file(d, n);
 	recover_scan(tmpfd, 0, &off, &rows);
 	if (off != want_off || rows != want_rows)
