@@ -59,19 +59,17 @@ short loop_ready(const struct loop *l, int idx)
 	return idx < 0 || idx >= l->n ? 0 : l->pfd[idx].revents;
 }
 
-int loop_rdr_next(struct rdr *r, char **line, size_t *len, int timeout_ms, int wake_fd)
+/* The waiting part of loop_rdr_next, apart: its poll set lives on the
+ * stack, and the per-line call (a line already buffered) should not pay
+ * for setting up that frame. */
+static int __attribute__((noinline)) rdr_wait(struct rdr *r, char **line, size_t *len,
+                                              int timeout_ms, int wake_fd)
 {
-	int64_t until = 0;
+	int64_t until = mono_now_ns() + (int64_t)timeout_ms * 1000000;
 	for (;;) {
-		int st = rdr_next(r, line, len, 0), in, wake;
-		int64_t now;
+		int st, in, wake;
 		struct loop l;
-		if (st != RDR_AGAIN || timeout_ms == 0)
-			return st;
-		now = mono_now_ns();
-		if (!until)
-			until = now + (int64_t)timeout_ms * 1000000;
-		if (now >= until)
+		if (mono_now_ns() >= until)
 			return RDR_AGAIN;
 		loop_begin(&l);
 		in = loop_add(&l, r->fd, POLLIN);
@@ -83,5 +81,16 @@ int loop_rdr_next(struct rdr *r, char **line, size_t *len, int timeout_ms, int w
 		}
 		if (loop_ready(&l, wake) || !loop_ready(&l, in))
 			return RDR_AGAIN;
+		st = rdr_next(r, line, len, 0);
+		if (st != RDR_AGAIN)
+			return st;
 	}
+}
+
+int loop_rdr_next(struct rdr *r, char **line, size_t *len, int timeout_ms, int wake_fd)
+{
+	int st = rdr_next(r, line, len, 0);
+	if (st != RDR_AGAIN || timeout_ms == 0)
+		return st;
+	return rdr_wait(r, line, len, timeout_ms, wake_fd);
 }

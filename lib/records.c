@@ -175,21 +175,25 @@ int rec_split_parse(const char *line, size_t len, struct rec *r, uint32_t textma
 				neg = line[i++] == '-';
 			for (; i < len && line[i] != REC_SEP; i++) {
 				unsigned d = (unsigned char)line[i] - '0';
-				if (d > 9 || digits >= 18) {
+				if (d > 9 || digits >= 19) {
 					ok = 0;
 					continue;
 				}
 				v = v * 10 + d, digits++;
 			}
-			/* junk, or 19+ digits: the checked slow path (18 digits cannot
-			 * overflow int64, 19 can, and its negation can too) */
+			/* junk, or 20+ digits: the checked slow path; 19 digits fit
+			 * a uint64, and the range of int64 is checked here (a
+			 * wrapped value, or negating INT64_MIN, must not pass) */
 			if (!ok || (digits == 0 && i > start)) {
 				int64_t sv = 0;
 				ok = parse_s64_n(line + start, i - start, &sv) == 0;
 				r->v[nf] = sv;
 				r->st[nf] = ok ? 1 : -1;
+			} else if (__builtin_expect(digits == 19, 0) && v > (uint64_t)INT64_MAX + (uint64_t)neg) {
+				r->v[nf] = 0;
+				r->st[nf] = -1;
 			} else {
-				r->v[nf] = neg ? -(int64_t)v : (int64_t)v;
+				r->v[nf] = neg ? (int64_t)(0 - v) : (int64_t)v;
 				r->st[nf] = i > start ? 1 : 0;
 			}
 		}
