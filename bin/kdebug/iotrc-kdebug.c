@@ -10,8 +10,9 @@
  * kdebug_replay.c (recorded files); the decoder (kdebug_decode.h):
  * kdebug_decode.c (kd_new, kd_event dispatch), the event handlers
  * kdebug_sys.c, kdebug_lookup.c, kdebug_dkio.c, kdebug_ident.c, then
- * kdebug_emit.c (records), kdebug_threads.c and kdebug_fds.c (state),
- * kdebug_tab.c and kdebug_systab.c (tables); kdebug_int.h says more. */
+ * kdebug_emit.c (records), kdebug_threads.c and kdebug_fds.c (state, the
+ * latter on lib/pfd), kdebug_systab.c and lib/kdtab (tables);
+ * kdebug_int.h says more. */
 #include "decode.h"
 #include "kdebug_decode.h"
 #include "kdebug_live.h"

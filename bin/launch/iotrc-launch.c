@@ -5,7 +5,14 @@
  * json dtrace/STREAM.bt PIDS, whose JSON is turned into records here
  * (launch_bt.c). The engine stays our child; its stderr is classified
  * (launch_errs.c): drops and faults are counted into --stats, attach
- * failures end us with a documented status and one actionable message. */
+ * failures end us with a documented status and one actionable message.
+ *
+ * Where things are: this file (options, the header, the loop on lib/loop,
+ * signals through lib/sig, --stats, exit statuses of lib/exits.h);
+ * launch_engine.c (the engine as a lib/spawn child), launch_errs.c
+ * (stderr classes), launch_bt.c (bpftrace JSON to records),
+ * launch_darwin.c / launch_linux.c (what differs per OS: engine path,
+ * prechecks, --check); launch.h declares them. */
 #include "launch.h"
 #include "decode.h"
 #include "loop.h"

@@ -1,5 +1,13 @@
 /* iotrc-parse — engine records (iotrc-records(5)) on stdin to the stream's
- * io-tracer CSV (iotrc-schema(7)) on stdout. */
+ * io-tracer CSV (iotrc-schema(7)) on stdout. See iotrc-parse(1).
+ *
+ * Where things are, top down; a file calls only those below it
+ * (tests/layers.t): this file (options, the read loop, signals, --stats);
+ * parse_line.c (headers, the record prefix, exclusions, dispatch to a
+ * stream); parse_vfs.c, parse_io.c, parse_net.c (one stream's rows);
+ * parse_core.c (parser state, clocks, the cell writers). Descriptor and
+ * process state is lib/pfd (shared with iotrc-kdebug); parse.h declares
+ * the rest. */
 #include "anon.h"
 #include "exits.h"
 #include "loop.h"

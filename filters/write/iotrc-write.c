@@ -2,7 +2,14 @@
  * multilog or s6-log for logs: write under a temporary name, flush whole
  * frames every few seconds, rotate by rows, age, size or SIGHUP, fsync,
  * rename, fsync the directory, then print the file's path. See
- * iotrc-write(1). */
+ * iotrc-write(1).
+ *
+ * Where things are: this file (options, the loop, signals, --stats);
+ * write_rows.c (CSV rows framed by lib/csvscan, header changes);
+ * write_out.c (the file being written, zstd, flush, finish);
+ * write_recover.c (leftovers of a killed writer, frames by lib/zframe);
+ * write_dir.c (the folder: created, checked, locked, announcements);
+ * write_names.c (file names); write_sys_*.c (what differs per OS). */
 #include "write.h"
 #include "exits.h"
 #include "loop.h"
