@@ -129,9 +129,29 @@ static char *real_dir(const char *opt, const char *path, int make)
 	return r;
 }
 
+/* Is path (which may not exist yet) root or under it? */
+static int under(const char *root, const char *path)
+{
+	char *r = realpath(path, NULL), *copy, *slash;
+	size_t rl = strlen(root);
+	int in;
+	if (!r) {                   /* not there yet: its folder's real path */
+		copy = xstrdup(path);
+		slash = strrchr(copy, '/');
+		if (slash)
+			*slash = '\0';
+		r = realpath(slash ? (*copy ? copy : "/") : ".", NULL);
+		free(copy);
+		if (!r)
+			return 0;        /* real_dir reports it */
+	}
+	in = !strncmp(r, root, rl) && (r[rl] == '/' || !r[rl] || rl == 1);
+	free(r);
+	return in;
+}
+
 static void check_opts(struct ucfg *c, const char *root, const char *keep, const char *id)
 {
-	size_t rl;
 	if (!root)
 		usage_error(usage_text, "-r ROOT is required");
 	if (!c->endpoint || !*c->endpoint)
@@ -148,12 +168,18 @@ static void check_opts(struct ucfg *c, const char *root, const char *keep, const
 		usage_error(usage_text, "--retry-min is longer than --retry-max");
 	if (c->creds_file && c->mode != MODE_S3)
 		usage_error(usage_text, "--credentials is for --mode s3");
+	if (c->mode != MODE_DIR) {  /* "http://h/" and "http://h" are one server */
+		char *e = xstrdup(c->endpoint);
+		size_t n = strlen(e);
+		while (n > 8 && e[n - 1] == '/')
+			e[--n] = '\0';
+		c->endpoint = c->endpoint_buf = e;
+	}
 	c->root = real_dir("--root", root, 0);
-	rl = strlen(c->root);
 	if (keep) {
-		c->keep = real_dir("--keep", keep, 1);
-		if (!strncmp(c->keep, c->root, rl) && (c->keep[rl] == '/' || !c->keep[rl] || rl == 1))
+		if (under(c->root, keep))
 			usage_error(usage_text, "--keep %s: must not be under the root", keep);
+		c->keep = real_dir("--keep", keep, 1);
 	}
 	if (id)
 		snprintf(c->machine_id, sizeof c->machine_id, "%s", id);
@@ -222,5 +248,6 @@ int main(int argc, char **argv)
 	status = sched_run(&c, &st, c.stats, 0);
 	free(c.root);
 	free(c.keep);
+	free(c.endpoint_buf);
 	return status;
 }

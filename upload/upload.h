@@ -30,6 +30,7 @@ struct ucfg {
 	const char *bucket;
 	char *root;                  /* absolute, symlinks resolved */
 	char *keep;                  /* --keep DIR, absolute, or NULL */
+	char *endpoint_buf;          /* endpoint's trimmed copy */
 	const char *spool, *stats, *cacert, *region, *creds_file;
 	int vhost;                   /* s3: bucket in the host name */
 	char machine_id[65];
@@ -75,7 +76,7 @@ const char *content_type(const char *name);
  * only, shorter than cap. 0, or -1 with why. */
 int presign_url(const char *body, size_t n, char *out, size_t cap, const char **why);
 /* A server's error body as one printable line: S3's <Code> and <Message>
- * when present, else the first non-blank line; control bytes become '?'. */
+ * when present, else an HTML page's <title>, else the first non-blank line; control bytes become '?'. */
 void server_message(const char *body, size_t n, char *out, size_t cap);
 struct s3creds {
 	char key[128], secret[128], token[2048];
@@ -93,7 +94,7 @@ struct ufile {
 	uint32_t failures;
 	int cfg_error;               /* the last failure was a configuration problem */
 	char last_error[UMSG_MAX];
-	struct ufile *next, *hnext;  /* queue, path set */
+	struct ufile *next, *hnext;  /* queue, set of rels */
 };
 struct uqueue {
 	struct ufile *head, *tail;
@@ -103,8 +104,8 @@ struct uqueue {
 };
 void uq_init(struct uqueue *q);
 void uq_free(struct uqueue *q);
-/* A new file (path, rel, key copied), known and queued; NULL if its path
- * is already known. */
+/* A new file (path, rel, key copied), known and queued; NULL if its rel
+ * (its path under the root) is already known. */
 struct ufile *uq_add(struct uqueue *q, const char *path, const char *rel, const char *key);
 /* The first queued file due at now, taken out of the queue (it stays
  * known); NULL if none. */

@@ -17,12 +17,12 @@ void dir_deliver(int rootfd, int destfd, struct ufile *f, int64_t now, struct ur
 	r->bytes = 0;
 	r->msg[0] = '\0';
 	if (st != UO_OK) {
-		snprintf(r->msg, sizeof r->msg, "%s: %s", why, strerror(errno));
+		snprintf(r->msg, sizeof r->msg, errno ? "%s: %s" : "%s", why, strerror(errno));
 		r->outcome = st == UO_GONE ? UR_GONE : st == UO_REFUSED ? UR_REFUSED : UR_RETRY;
 		return;
 	}
 	if (copy_atomic(r->o.fd, r->o.sb.st_size, destfd, f->key, &why) < 0) {
-		snprintf(r->msg, sizeof r->msg, "%s: %s", why, strerror(errno));
+		snprintf(r->msg, sizeof r->msg, errno ? "%s: %s" : "%s", why, strerror(errno));
 		file_close(&r->o);
 		r->outcome = UR_RETRY;
 		return;

@@ -63,6 +63,7 @@ enum uopen file_open(int rootfd, const char *rel, struct uopened *o, const char 
 		close(fd);
 		close(dfd);
 		*why = "not a regular file";
+		errno = 0;
 		return UO_REFUSED;
 	}
 	(void)fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK);

@@ -290,7 +290,7 @@ int http_start(struct uhttp *h, struct ufile *f, int64_t now, struct uresult *r)
 	h->active++;
 	st = file_open(h->rootfd, f->rel, &x->o, &why);
 	if (st != UO_OK) {
-		snprintf(r->msg, sizeof r->msg, "%s: %s", why, strerror(errno));
+		snprintf(r->msg, sizeof r->msg, errno ? "%s: %s" : "%s", why, strerror(errno));
 		finish(h, x, st == UO_GONE ? UR_GONE : st == UO_REFUSED ? UR_REFUSED : UR_RETRY, r);
 		return 1;
 	}

@@ -1,7 +1,7 @@
 /* upload_parse.c — text that comes from outside: the body of a presign
  * answer (upstream.md §5: the body is the URL), the body of an error
- * answer (S3 sends XML with <Code> and <Message>, the family's worker plain
- * text), and an AWS credentials file. None of it is trusted: lengths are
+ * answer (S3 sends XML with <Code> and <Message>, nginx an HTML page with a
+ * <title>, the family's worker plain text), and an AWS credentials file. None of it is trusted: lengths are
  * bounded, bytes checked, and tests/fuzz/fuzz_upload.c runs all three. */
 #include "upload.h"
 #include <stdio.h>
@@ -100,6 +100,10 @@ void server_message(const char *body, size_t n, char *out, size_t cap)
 			at = put_text(out, cap, at, ": ", 2);
 		if (msg)
 			put_text(out, cap, at, msg, ml);
+		return;
+	}
+	if ((msg = xml_elem(body, n, "title", &ml))) {     /* an HTML error page */
+		put_text(out, cap, 0, msg, ml);
 		return;
 	}
 	while (s < e && blank(*s))           /* the first non-blank line */

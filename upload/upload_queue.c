@@ -1,7 +1,8 @@
 /* upload_queue.c — the files waiting for delivery, in arrival order (a
  * file that failed goes to the back, so one bad file never holds up the
- * others), a set of the paths known (queued or in flight) so a file
- * announced twice, or announced and found by --spool, is sent once; and
+ * others), a set of the files known (queued or in flight, by their path
+ * under the root) so a file announced twice, or announced and found by
+ * --spool, is sent once; and
  * the backoff that spaces out retries. Nothing here gives up on a file:
  * the family's uploader abandons one after 5 failures (upstream.md §5, §10
  * #16), iotrc keeps it until it is delivered or the program ends. */
@@ -26,10 +27,10 @@ static size_t path_hash(const char *s, size_t nset)
 	return (size_t)(h & (nset - 1));
 }
 
-static struct ufile **set_slot(const struct uqueue *q, const char *path)
+static struct ufile **set_slot(const struct uqueue *q, const char *rel)
 {
-	struct ufile **p = &q->set[path_hash(path, q->nset)];
-	while (*p && strcmp((*p)->path, path))
+	struct ufile **p = &q->set[path_hash(rel, q->nset)];
+	while (*p && strcmp((*p)->rel, rel))
 		p = &(*p)->hnext;
 	return p;
 }
@@ -40,7 +41,7 @@ static void set_grow(struct uqueue *q)
 	struct ufile **set = xcalloc(n, sizeof *set);
 	for (size_t i = 0; i < q->nset; i++)
 		for (struct ufile *f = q->set[i], *nx; f; f = nx) {
-			size_t h = path_hash(f->path, n);
+			size_t h = path_hash(f->rel, n);
 			nx = f->hnext;
 			f->hnext = set[h];
 			set[h] = f;
@@ -71,7 +72,7 @@ void uq_free(struct uqueue *q)
 
 struct ufile *uq_add(struct uqueue *q, const char *path, const char *rel, const char *key)
 {
-	struct ufile **slot = set_slot(q, path), *f;
+	struct ufile **slot = set_slot(q, rel), *f;
 	if (*slot)
 		return NULL;
 	f = xcalloc(1, sizeof *f);
@@ -115,7 +116,7 @@ void uq_requeue(struct uqueue *q, struct ufile *f)
 
 void uq_forget(struct uqueue *q, struct ufile *f)
 {
-	struct ufile **slot = set_slot(q, f->path);
+	struct ufile **slot = set_slot(q, f->rel);
 	if (*slot == f) {
 		*slot = f->hnext;
 		q->known--;

@@ -63,7 +63,8 @@ static void admit(struct usched *s, const char *path)
 	if (key_from_path(s->c->root, path, s->c->bucket, c, rel, sizeof rel, key, sizeof key,
 	                  &why) < 0) {
 		const char *slash = strrchr(path, '/');
-		if (!slash || path[0] != '/' || (size_t)(slash - path) >= sizeof dir)
+		if (!slash || path[0] != '/' || (size_t)(slash - path) >= sizeof dir ||
+		    strstr(path, "/./") || strstr(path, "/../") || strstr(path, "//"))
 			return refuse(s, path, why);
 		memcpy(dir, path, (size_t)(slash - path));
 		dir[slash - path] = '\0';

@@ -39,7 +39,8 @@ pid $d/nginx.pid;
 error_log $d/error.log warn;
 events { worker_connections 512; }
 http {
-	access_log $d/access.log;
+	log_format up '\$request_method \$uri \$status \$content_type \$content_length';
+	access_log $d/access.log up;
 	client_body_temp_path $d/body;
 	proxy_temp_path $d/tmp; fastcgi_temp_path $d/tmp; uwsgi_temp_path $d/tmp; scgi_temp_path $d/tmp;
 	client_max_body_size 0;
