@@ -115,13 +115,16 @@ nginx_stop
 n=300; [ "$IOTRC_PASS" = asan ] && n=200
 fresh $n 20000
 nginx_start
-( for i in 1 2 3 4 5 6; do sleep 0.5; nginx_stop; sleep 0.4; nginx_start; done; sleep 30 ) &
+# the flapper ends by itself when told, stopping its own nginx (a
+# subshell has no EXIT trap; killing it would leave an nginx behind)
+( for i in 1 2 3 4 5 6; do sleep 0.5; nginx_stop; sleep 0.4; nginx_start; done
+  while [ ! -e "$T/flap.stop" ]; do sleep 0.1; done; nginx_stop ) &
 flap=$!
 # shellcheck disable=SC2086
 iotrc-upload -r "$T/root" -e "http://127.0.0.1:$PORT" --machine-id $ID -j 4 --limit-rate 300k \
 	--drain-timeout 60s --retry-min 0.05s --retry-max 0.3s --connect-timeout 1s --stall-timeout 2s \
 	--stats "$T/st" <"$T/list" >"$T/out" 2>"$T/err"; st=$?
-kill $flap 2>/dev/null; wait $flap 2>/dev/null
+touch "$T/flap.stop"; wait $flap; NGINX_PID=
 [ $st = 0 ] || fail "flapping: exit $st $(tail -n 5 "$T/err")"
 [ "$(wc -l <"$T/out")" = $((n + 2)) ] && once "$T/out" || fail "flapping: $(wc -l <"$T/out") lines"
 same_store "$T/orig" "$T/store/mac_trace_v1_test/$ID" || fail "flapping: not all delivered"

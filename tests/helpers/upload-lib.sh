@@ -74,11 +74,19 @@ nginx_start() { # [answer]: both presign answers
 	fi
 	"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" &
 	NGINX_PID=$!
-	wait_port "$PORT" || fail "nginx did not start: $(cat "$T/nginx/error.log")"
+	wait_port "$PORT" && kill -0 "$NGINX_PID" 2>/dev/null ||
+		fail "nginx did not start: $(cat "$T/nginx/error.log")"
+}
+port_closed() { # port: until nothing listens (5 s); a subshell cannot wait for its parent's nginx
+	i=0
+	while "$PY" -c 'import socket,sys; socket.create_connection(("127.0.0.1",int(sys.argv[1])),0.2)' "$1" 2>/dev/null; do
+		i=$((i+1)); [ $i -gt 50 ] && return 1; sleep 0.1
+	done
 }
 nginx_stop() {
 	[ -n "${NGINX_PID:-}" ] || return 0
 	kill "$NGINX_PID" 2>/dev/null; wait "$NGINX_PID" 2>/dev/null; NGINX_PID=
+	port_closed "$PORT"
 }
 s3_start() {
 	mod=$(scripts/get-s3rver) || { echo "no s3rver: $mod"; exit 77; }

@@ -205,8 +205,31 @@ static void test_machine_id(void)
 	      !machine_id_valid("a b"));
 }
 
+/* Every --stats key is in the man page (the supervisor and tests read them). */
+static void test_stats_keys(void)
+{
+#define NAME(f) #f,
+	static const char *keys[] = { USTATS(NAME) "last_error" };
+#undef NAME
+	static char page[65536];
+	FILE *f = fopen("man/iotrc-upload.1", "r");
+	size_t n = f ? fread(page, 1, sizeof page - 1, f) : 0;
+	if (f)
+		fclose(f);
+	page[n] = '\0';
+	CHECK(n > 0);
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		char want[64];
+		snprintf(want, sizeof want, ".Li %s", keys[i]);
+		if (!strstr(page, want))
+			fprintf(stderr, "man/iotrc-upload.1 lacks the stats key %s\n", keys[i]);
+		CHECK(strstr(page, want) != NULL);
+	}
+}
+
 int main(void)
 {
+	test_stats_keys();
 	test_keys();
 	test_urls();
 	test_answers();
