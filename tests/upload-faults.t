@@ -1,7 +1,7 @@
 #!/bin/sh
 # iotrc-upload through faults: the server down at start and started later,
 # 500s then 200s, a server that accepts and never answers, a presign that
-# answers garbage, kill -9 mid-transfer then --spool, and a few hundred
+# answers garbage, SIGTERM, kill -9 mid-transfer then --spool, and a few hundred
 # files with the server flapping. Every file ends delivered (byte for byte,
 # once) or still on disk; nothing is deleted that was not delivered.
 set -u
@@ -78,6 +78,26 @@ t1=$(secs)
 grep -qi 'too slow\|timed out\|timeout' "$T/err" || fail "hang: no timeout said: $(cat "$T/err")"
 [ "$(stat_of failed_attempts "$T/st")" -gt 0 ] && [ "$(stat_of left "$T/st")" = 5 ] || fail "hang: $(cat "$T/st")"
 [ "$(grep -c 'left on disk' "$T/err")" = 5 ] && accounted && [ ! -s "$T/out" ] || fail "hang: files"
+# SIGTERM: input no longer read, a drain of --drain-timeout, then exit 1
+# with the files listed; a second signal ends the drain at once
+for sigs in 1 2; do
+	mkfifo "$T/in.$sigs"
+	iotrc-upload -r "$T/root" -e "http://127.0.0.1:$STUB_PORT" --machine-id $ID --stall-timeout 30s \
+		--drain-timeout 3s <"$T/in.$sigs" >"$T/out" 2>"$T/err" &
+	up=$!
+	exec 3>"$T/in.$sigs"           # the input stays open: only the signal ends it
+	cat "$T/list" >&3
+	sleep 1
+	t0=$(secs)
+	kill -TERM $up; [ $sigs = 2 ] && { sleep 0.3; kill -TERM $up; }
+	wait $up; st=$?
+	t1=$(secs)
+	exec 3>&-
+	[ $st = 1 ] && [ "$(grep -c 'left on disk' "$T/err")" = 5 ] && accounted ||
+		fail "SIGTERM x$sigs: exit $st $(cat "$T/err")"
+	if [ $sigs = 1 ]; then [ $((t1 - t0)) -ge 2 ] && [ $((t1 - t0)) -le 6 ] || fail "SIGTERM: drained $((t1 - t0)) s"
+	else [ $((t1 - t0)) -le 1 ] || fail "SIGTERM x2: took $((t1 - t0)) s"; fi
+done
 stub_stop; STUB_PORT=
 
 # 5. a presign that answers garbage: retried, never deleted

@@ -70,6 +70,14 @@ int http_init(struct uhttp **hp, const struct ucfg *c, int rootfd, const char **
 	return 0;
 }
 
+/* Clear the keys (macOS has no explicit_bzero): volatile stores are kept. */
+static void wipe(void *p, size_t n)
+{
+	volatile unsigned char *v = p;
+	while (n--)
+		*v++ = 0;
+}
+
 void http_free(struct uhttp *h)
 {
 	if (!h)
@@ -85,7 +93,7 @@ void http_free(struct uhttp *h)
 	free(h->x);
 	if (h->multi)
 		curl_multi_cleanup(h->multi);
-	explicit_bzero(&h->creds, sizeof h->creds);
+	wipe(&h->creds, sizeof h->creds);
 	free(h);
 	curl_global_cleanup();
 }
