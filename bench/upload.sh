@@ -57,7 +57,7 @@ if r.returncode:
 print("%-28s %7.2f s  %7.1f MB/s  CPU %6.2f s  %5.2f ms CPU/MB" % (label, wall, mb / wall, cpu, 1000 * cpu / mb))
 PYEOF
 }
-check() { [ "$(find "$T/store" -type f | wc -l)" = "$n" ] || { echo "not all stored" >&2; exit 1; }; }
+check() { c=$(find "$T/store" -type f | wc -l); [ "$c" = "$n" ] || { echo "$c of $n stored; nginx said: $(grep -v " 20[01] " "$T/nginx/access.log" | head -n 3)" >&2; exit 1; }; }
 fresh
 ( cd "$T/root" && find . -type f | sort ) >"$T/rel"
 cat >"$T/curl.sh" <<CURL
@@ -67,7 +67,7 @@ done <"$T/rel"
 CURL
 run "curl -T, one by one" sh "$T/curl.sh"
 check
-for j in 1 2 4; do
+for j in ${JOBS:-1 2 4}; do
 	fresh
 	find "$T/root" -type f | sort >"$T/list"
 	run "iotrc-upload -j $j (presign)" sh -c "build/bin/iotrc-upload -r '$T/root' -e http://127.0.0.1:$PORT --machine-id $ID -j $j <'$T/list' >/dev/null"

@@ -28,8 +28,9 @@ struct uxfer {
 	struct uopened o;
 	int64_t started_ns;
 	curl_off_t sent;              /* bytes of the file given to libcurl */
-	char body[4096];              /* the answer's start */
+	char body[UURL_MAX];          /* the answer's start */
 	size_t blen;
+	int btrunc;                   /* the answer was longer */
 	struct curl_slist *hdrs;
 	char url[UURL_MAX];
 	char err[CURL_ERROR_SIZE];
@@ -140,6 +141,8 @@ static size_t write_cb(char *buf, size_t size, size_t nitems, void *p)
 {
 	struct uxfer *x = p;
 	size_t n = size * nitems, room = sizeof x->body - 1 - x->blen;
+	if (n > room)
+		x->btrunc = 1;
 	memcpy(x->body + x->blen, buf, n < room ? n : room);
 	x->blen += n < room ? n : room;
 	x->body[x->blen] = '\0';
@@ -175,6 +178,7 @@ static void common_opts(struct uhttp *h, struct uxfer *x)
 	curl_easy_setopt(e, CURLOPT_PRIVATE, x);
 	x->err[0] = '\0';
 	x->blen = 0;
+	x->btrunc = 0;
 	x->body[0] = '\0';
 	curl_slist_free_all(x->hdrs);
 	x->hdrs = NULL;
@@ -347,7 +351,9 @@ static int done(struct uhttp *h, struct uxfer *x, CURLcode rc, struct uresult *r
 		return finish(h, x, code == 408 || code == 429 || code >= 500 ? UR_RETRY : UR_CONFIG, r), 1;
 	}
 	if (x->step == STEP_PRESIGN) {
-		if (presign_url(x->body, x->blen, x->url, sizeof x->url, &why) < 0) {
+		if (x->btrunc)                   /* a cut URL could still look like one */
+			why = "presign answer too long for a URL";
+		if (x->btrunc || presign_url(x->body, x->blen, x->url, sizeof x->url, &why) < 0) {
 			snprintf(r->msg, sizeof r->msg, "%s", why);
 			return finish(h, x, UR_RETRY, r), 1;
 		}
