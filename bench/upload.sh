@@ -26,7 +26,7 @@ PY=python3
 . tests/helpers/upload-lib.sh
 trap 'stop_all; rm -rf "$T"' EXIT
 need_nginx
-nginx_start
+NGINX_WORKERS=auto nginx_start     # one worker a CPU: the server is not the limit
 S=20240101_000000_000 ID=BENCH
 mkdir -p "$T/pristine/$S/fs"
 "$PY" - "$T/pristine/$S/fs" "$n" "$kb" <<'PYEOF'

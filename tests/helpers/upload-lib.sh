@@ -33,7 +33,7 @@ nginx_conf() { # answer
 	cat >"$d/nginx.conf" <<CONF
 daemon off;
 master_process on;
-worker_processes 1;
+worker_processes ${NGINX_WORKERS:-1};
 user root;
 pid $d/nginx.pid;
 error_log $d/error.log warn;
