@@ -4,7 +4,9 @@
 #                          /presigned-url/<key> answer ANSWER (default: a
 #                          URL on the same server, /dav/<key>?X-Sig=1),
 #                          PUT /dav/<key> stores into $T/store (WebDAV)
-#   nginx_stop, nginx_restart
+#                          (NGINX_TLS=1: https with $T/tls/cert.pem, key.pem;
+#                          NGINX_WORKERS: worker processes, default 1)
+#   nginx_stop
 #   s3_start / s3_stop     an S3 server that checks Signature V4 (s3rver
 #                          from the npm registry, scripts/get-s3rver);
 #                          objects in $T/s3data, keys S3RVER / S3RVER
@@ -47,7 +49,8 @@ http {
 	default_type text/plain;
 	map \$request_uri \$presign_path { ~^/presigned-url(?<p>/.*)\$ \$p; default /; }
 	server {
-		listen 127.0.0.1:$PORT;
+		listen 127.0.0.1:$PORT${NGINX_TLS:+ ssl};
+		${NGINX_TLS:+ssl_certificate $T/tls/cert.pem; ssl_certificate_key $T/tls/key.pem;}
 		location /dav/ {
 			alias $T/store/;
 			dav_methods PUT;
@@ -69,8 +72,9 @@ CONF
 nginx_start() { # [answer]: both presign answers
 	[ -n "${PORT:-}" ] || PORT=$(free_port)
 	if [ $# -gt 0 ]; then nginx_conf "$1" "$1"
-	else nginx_conf "http://127.0.0.1:$PORT/dav\$presign_path?X-Sig=1\n" \
-		"http://127.0.0.1:$PORT/dav\$request_uri?X-Sig=1\n"
+	else sch=http${NGINX_TLS:+s}
+		nginx_conf "$sch://127.0.0.1:$PORT/dav\$presign_path?X-Sig=1\n" \
+		"$sch://127.0.0.1:$PORT/dav\$request_uri?X-Sig=1\n"
 	fi
 	"$NGINX" -p "$T/nginx" -c "$T/nginx/nginx.conf" -e "$T/nginx/error.log" &
 	NGINX_PID=$!
