@@ -27,8 +27,9 @@ else
 LIB_CRYPTO = -lcrypto
 endif
 LIB_ZSTD = -lzstd
+LIB_CURL = -lcurl
 
-PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write
+PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write iotrc-upload
 iotrc-launch.dir  = bin/launch
 iotrc-launch.libs =
 iotrc-kdebug.dir  = bin/kdebug
@@ -37,9 +38,11 @@ iotrc-parse.dir   = filters/parse
 iotrc-parse.libs  = $(LIB_CRYPTO)
 iotrc-write.dir   = filters/write
 iotrc-write.libs  = $(LIB_ZSTD)
+iotrc-upload.dir  = upload
+iotrc-upload.libs = $(LIB_CURL) $(LIB_CRYPTO)
 
 # Tests, fuzz targets and helpers link everything the library may need.
-ALL_LIBS = $(LIB_ZSTD) $(LIB_CRYPTO)
+ALL_LIBS = $(LIB_ZSTD) $(LIB_CURL) $(LIB_CRYPTO)
 
 OSFILTER  = $(filter-out %_darwin.c %_linux.c,$(1)) $(filter %_$(OS).c,$(1))
 progsrcs  = $(call OSFILTER,$(wildcard $($(1).dir)/*.c))
