@@ -27,8 +27,9 @@ else
 LIB_CRYPTO = -lcrypto
 endif
 LIB_ZSTD = -lzstd
+LIB_YAML = -lyaml
 
-PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write
+PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write iotrc
 iotrc-launch.dir  = bin/launch
 iotrc-launch.libs =
 iotrc-kdebug.dir  = bin/kdebug
@@ -37,9 +38,11 @@ iotrc-parse.dir   = filters/parse
 iotrc-parse.libs  = $(LIB_CRYPTO)
 iotrc-write.dir   = filters/write
 iotrc-write.libs  = $(LIB_ZSTD)
+iotrc.dir         = bin/iotrc
+iotrc.libs        = $(LIB_YAML)
 
 # Tests, fuzz targets and helpers link everything the library may need.
-ALL_LIBS = $(LIB_ZSTD) $(LIB_CRYPTO)
+ALL_LIBS = $(LIB_ZSTD) $(LIB_CRYPTO) $(LIB_YAML)
 
 OSFILTER  = $(filter-out %_darwin.c %_linux.c,$(1)) $(filter %_$(OS).c,$(1))
 progsrcs  = $(call OSFILTER,$(wildcard $($(1).dir)/*.c))
@@ -83,8 +86,8 @@ HELPSRC = $(wildcard tests/helpers/*.c)
 HELPERS = $(HELPSRC:tests/helpers/%.c=$(BUILD)/tests/%)
 # tests/unit/test_NAME.c is linked with the library and, when iotrc-NAME is
 # a program, that program's modules (its main file left out), e.g.
-# test_kdebug.c with bin/kdebug/kdebug_*.c.
-unitprog = $(filter iotrc-$(patsubst test_%,%,$(1)),$(PROGS))
+# test_kdebug.c with bin/kdebug/kdebug_*.c (test_iotrc.c: the supervisor's).
+unitprog = $(filter iotrc-$(patsubst test_%,%,$(1)) $(if $(filter test_iotrc,$(1)),iotrc),$(PROGS))
 unitmods = $(foreach p,$(call unitprog,$(1)),$(call progmods,$(p)))
 unitinc  = $(foreach p,$(call unitprog,$(1)),-I$($(p).dir))
 .SECONDEXPANSION:
