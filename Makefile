@@ -124,10 +124,10 @@ tests: all $(UNITS) $(HELPERS) $(BENCHES)
 check:
 	tests/run
 
-# The main job (until the supervisor exists): trace file system calls into
-# ./trace/fs until Ctrl-C, or for DURATION seconds.
+# The main job: iotrc with the embedded default configuration (local only
+# until an upload endpoint is configured), until Ctrl-C; ARGS="-d 60 -v".
 run: all
-	scripts/trace-fs
+	$(BUILD)/bin/iotrc $(ARGS)
 
 # Compile and link every tool for macOS with zig cc (see scripts/get-zig),
 # against .tbd stubs of zstd, curl and yaml (scripts/macos-stubs).
