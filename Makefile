@@ -28,21 +28,31 @@ LIB_CRYPTO = -lcrypto
 endif
 LIB_ZSTD = -lzstd
 LIB_CURL = -lcurl
+LIB_YAML = -lyaml
 
-PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write iotrc-upload
+# One block per program: its folder and the libraries it links.
+PROGS =
+PROGS += iotrc-launch
 iotrc-launch.dir  = bin/launch
 iotrc-launch.libs =
+PROGS += iotrc-kdebug
 iotrc-kdebug.dir  = bin/kdebug
 iotrc-kdebug.libs =
+PROGS += iotrc-parse
 iotrc-parse.dir   = filters/parse
 iotrc-parse.libs  = $(LIB_CRYPTO)
+PROGS += iotrc-write
 iotrc-write.dir   = filters/write
 iotrc-write.libs  = $(LIB_ZSTD)
+PROGS += iotrc-upload
 iotrc-upload.dir  = upload
 iotrc-upload.libs = $(LIB_CURL) $(LIB_CRYPTO)
+PROGS += iotrc
+iotrc.dir         = bin/iotrc
+iotrc.libs        = $(LIB_YAML)
 
 # Tests, fuzz targets and helpers link everything the library may need.
-ALL_LIBS = $(LIB_ZSTD) $(LIB_CURL) $(LIB_CRYPTO)
+ALL_LIBS = $(LIB_ZSTD) $(LIB_CURL) $(LIB_CRYPTO) $(LIB_YAML)
 
 OSFILTER  = $(filter-out %_darwin.c %_linux.c,$(1)) $(filter %_$(OS).c,$(1))
 progsrcs  = $(call OSFILTER,$(wildcard $($(1).dir)/*.c))
@@ -86,8 +96,8 @@ HELPSRC = $(wildcard tests/helpers/*.c)
 HELPERS = $(HELPSRC:tests/helpers/%.c=$(BUILD)/tests/%)
 # tests/unit/test_NAME.c is linked with the library and, when iotrc-NAME is
 # a program, that program's modules (its main file left out), e.g.
-# test_kdebug.c with bin/kdebug/kdebug_*.c.
-unitprog = $(filter iotrc-$(patsubst test_%,%,$(1)),$(PROGS))
+# test_kdebug.c with bin/kdebug/kdebug_*.c (test_iotrc.c: the supervisor's).
+unitprog = $(filter iotrc-$(patsubst test_%,%,$(1)) $(if $(filter test_iotrc,$(1)),iotrc),$(PROGS))
 unitmods = $(foreach p,$(call unitprog,$(1)),$(call progmods,$(p)))
 unitinc  = $(foreach p,$(call unitprog,$(1)),-I$($(p).dir))
 .SECONDEXPANSION:
@@ -124,10 +134,10 @@ tests: all $(UNITS) $(HELPERS) $(BENCHES)
 check:
 	tests/run
 
-# The main job (until the supervisor exists): trace file system calls into
-# ./trace/fs until Ctrl-C, or for DURATION seconds.
+# The main job: iotrc with the embedded default configuration (local only
+# until an upload endpoint is configured), until Ctrl-C; ARGS="-d 60 -v".
 run: all
-	scripts/trace-fs
+	$(BUILD)/bin/iotrc $(ARGS)
 
 # Compile and link every tool for macOS with zig cc (see scripts/get-zig),
 # against .tbd stubs of zstd, curl and yaml (scripts/macos-stubs).

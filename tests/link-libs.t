@@ -2,7 +2,7 @@
 # Each tool links exactly the libraries the Makefile names for it
 # (PROG.libs, printed by "make print-libs"), besides the C library and the
 # sanitizer runtimes of the asan pass: iotrc-parse carries no libcurl, no
-# libyaml, no libzstd. Read from the binaries' own dynamic sections.
+# libyaml, no libzstd. (libyaml-0.so.2: the soname's -0 is dropped.) Read from the binaries' own dynamic sections.
 set -eu
 command -v readelf >/dev/null || { echo "readelf (binutils) is not installed"; exit 77; }
 B=$IOTRC_BUILD/bin
@@ -13,7 +13,7 @@ while IFS=: read -r prog libs; do
 	want=$(for l in $libs; do echo "lib${l#-l}"; done | sort | tr '\n' ' ')
 	have=$(readelf -d "$B/$prog" | sed -n 's/.*(NEEDED).*\[\(lib[^.]*\)\..*/\1/p' |
 		grep -v -x -e libc -e libasan -e libubsan |
-		sort | tr '\n' ' ')
+		sed 's/-[0-9][0-9]*$//' | sort | tr '\n' ' ')
 	[ "$want" = "$have" ] || { echo "$prog links [$have], the Makefile names [$want]"; exit 1; }
 	echo "$prog: ${have:-libc only}"
 	n=$((n+1))

@@ -1,0 +1,336 @@
+/* iotrc_run.c — one session: the folder (<root>/<YYYYMMDD_HHMMSS_mmm>,
+ * 0700, the family's subfolders), the pipelines, the uploader, the loop
+ * that reaps and restarts children and forwards finished paths, and the
+ * shutdown: engines first (they drain), filters reach end of input,
+ * writers announce their last files, manifest rewritten, uploader drained
+ * within upload.drain (a second ^C skips the drain). */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exits.h"
+#include "loop.h"
+#include "mono.h"
+#include "pipe.h"
+#include "schema.h"
+#include "sig.h"
+#include "util.h"
+
+#define NS 1000000000LL
+
+static const struct { const char *label, *rec; size_t on; } engine_streams[] = {
+	{ "fs", "vfs", offsetof(struct conf, fs) },
+	{ "block", "io", offsetof(struct conf, block) },
+	{ "nw_conn", "net", offsetof(struct conf, nw_conn) },
+};
+
+static void find_bindir(struct session *s, const char *self)
+{
+	const char *sl = strrchr(self, '/');
+	if (s->c->bin_dir[0])
+		snprintf(s->bindir, sizeof s->bindir, "%s", s->c->bin_dir);
+	else if (sl)
+		snprintf(s->bindir, sizeof s->bindir, "%.*s", (int)(sl - self), self);
+	else {          /* found on PATH: the first folder holding it */
+		const char *path = getenv("PATH");
+		char cand[PATH_MAX];
+		snprintf(s->bindir, sizeof s->bindir, "/usr/local/bin");
+		for (const char *p = path ? path : ""; *p;) {
+			size_t n = strcspn(p, ":");
+			snprintf(cand, sizeof cand, "%.*s/%s", (int)n, p, self);
+			if (n && access(cand, X_OK) == 0) {
+				snprintf(s->bindir, sizeof s->bindir, "%.*s", (int)n, p);
+				break;
+			}
+			p += n + (p[n] == ':');
+		}
+	}
+}
+
+static void make_dirs(struct session *s)
+{
+	const char *root = s->c->root[0] ? s->c->root : getenv("TMPDIR");
+	struct timespec ts;
+	struct tm tm;
+	if (!root || !root[0])
+		root = "/tmp";
+	clock_gettime(CLOCK_REALTIME, &ts);
+	localtime_r(&ts.tv_sec, &tm);
+	strftime(s->stamp, sizeof s->stamp, "%Y%m%d_%H%M%S", &tm);
+	snprintf(s->stamp + strlen(s->stamp), sizeof s->stamp - strlen(s->stamp), "_%03ld",
+	         ts.tv_nsec / 1000000);
+	if (mkdir(root, 0700) < 0 && errno != EEXIST)
+		dieerr(EXIT_RUNTIME, "%s", root);
+	if (snprintf(s->dir, sizeof s->dir, "%s/%s", root, s->stamp) >= (int)sizeof s->dir - 64)
+		die(EXIT_USAGE, "%s: output root too long", root);
+	/* a fresh name: an existing one (planted or a twin) is refused */
+	if (mkdir(s->dir, 0700) < 0)
+		dieerr(EXIT_RUNTIME, "%s", s->dir);
+	int dfd = open(s->dir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		dieerr(EXIT_RUNTIME, "%s", s->dir);
+	for (size_t i = 0; i < schema_nstreams; i++)
+		if (mkdirat(dfd, schema_streams[i].name, 0700) < 0 && errno != EEXIST)
+			dieerr(EXIT_RUNTIME, "%s/%s", s->dir, schema_streams[i].name);
+	if (mkdirat(dfd, "system_spec", 0700) < 0 || mkdirat(dfd, ".iotrc", 0700) < 0)
+		dieerr(EXIT_RUNTIME, "%s", s->dir);
+	close(dfd);
+	if (snprintf(s->ctl, sizeof s->ctl, "%s/.iotrc", s->dir) >= (int)sizeof s->ctl)
+		die(EXIT_USAGE, "%s: too long", s->dir);
+	char pidf[PATH_MAX + 8], b[32];
+	snprintf(pidf, sizeof pidf, "%s/pid", s->ctl);
+	int fd = open(pidf, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	int n = snprintf(b, sizeof b, "%ld\n", (long)getpid());
+	if (fd < 0 || write_all(fd, b, (size_t)n) < 0 || close(fd) < 0)
+		dieerr(EXIT_RUNTIME, "%s", pidf);
+}
+
+static void add_pipeline(struct session *s, const char *label, const char *rec, const char *producer)
+{
+	struct pipeline *p = &s->pl[s->npl++];
+	memset(p, 0, sizeof *p);
+	p->label = label;
+	p->rec = rec;
+	p->wfd = -1;
+	p->gap = -1;
+	const char *tools[3] = { "iotrc-launch", "iotrc-parse", "iotrc-write" };
+	if (!rec) {
+		tools[0] = producer;
+		tools[1] = "iotrc-write";
+	}
+	p->nst = rec ? 3 : 2;
+	for (int i = 0; i < p->nst; i++) {
+		p->st[i].tool = tools[i];
+		p->st[i].ch.pid = -1;
+		if (snprintf(p->st[i].stats, sizeof p->st[i].stats, "%s/%s-%s.stats", s->ctl,
+		             tools[i] + 6, label) >= (int)sizeof p->st[i].stats)
+			die(EXIT_USAGE, "%s: too long", s->ctl);
+	}
+	char path[PATH_MAX];
+	for (int i = 0; i < p->nst; i++)
+		if (tool_path(s, tools[i], path, sizeof path) < 0) {
+			p->disabled = 1;
+			if (snprintf(p->why_off, sizeof p->why_off, "%s is not installed in %s",
+			             tools[i], s->bindir) >= (int)sizeof p->why_off)
+				snprintf(p->why_off, sizeof p->why_off, "%s is not installed", tools[i]);
+			warnmsg("%s: %s", label, p->why_off);
+			return;
+		}
+}
+
+/* engine: auto is bpftrace on Linux; on macOS dtrace where it attaches
+ * (iotrc-launch --check), else kdebug (not wired yet: see the report). */
+static void choose_engine(struct session *s)
+{
+	int e = s->c->engine;
+	if (e == ENG_AUTO) {
+#ifdef __APPLE__
+		e = ENG_DTRACE;
+#else
+		e = ENG_BPFTRACE;
+#endif
+	}
+	if (e == ENG_KDEBUG)
+		die(EXIT_USAGE, "engine.kind kdebug: not wired into iotrc yet; use iotrc-kdebug alone");
+	s->engine_name = conf_engine_name(e);
+}
+
+static void setup(struct session *s)
+{
+	choose_engine(s);
+	make_dirs(s);
+	s->devnull = open("/dev/null", O_RDWR | O_CLOEXEC);
+	if (s->devnull < 0)
+		dieerr(EXIT_RUNTIME, "/dev/null");
+	for (size_t i = 0; i < sizeof engine_streams / sizeof engine_streams[0]; i++)
+		if (*(const int *)((const char *)s->c + engine_streams[i].on))
+			add_pipeline(s, engine_streams[i].label, engine_streams[i].rec, NULL);
+	if (s->c->proc_every)
+		add_pipeline(s, "process", NULL, "iotrc-snap-proc");
+	if (s->c->fs_every)
+		add_pipeline(s, "filesystem_snapshot", NULL, "iotrc-snap-fs");
+	s->up.pid = -1;
+	s->upfd = -1;
+	warnmsg("session %s, engine %s, streams:%s%s%s", s->dir, s->engine_name,
+	        s->c->fs ? " fs" : "", s->c->block ? " block" : "", s->c->nw_conn ? " nw_conn" : "");
+}
+
+/* Finished paths from a writer: counted, logged, passed on whole. */
+static void forward(struct session *s, struct pipeline *p)
+{
+	for (;;) {
+		ssize_t n = read(p->wfd, p->line + p->nline, sizeof p->line - 1 - p->nline);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0) {
+			if (n == 0 || errno != EAGAIN) {
+				close(p->wfd);
+				p->wfd = -1;
+			}
+			return;
+		}
+		p->nline += (size_t)n;
+		char *nl;
+		while ((nl = memchr(p->line, '\n', p->nline))) {
+			size_t len = (size_t)(nl - p->line) + 1;
+			if (s->c->verbosity >= 2)
+				warnmsg("%s: finished %.*s", p->label, (int)len - 1, p->line);
+			if (s->upfd >= 0 && write_all(s->upfd, p->line, len) == 0)
+				s->files_sent++;
+			memmove(p->line, nl + 1, p->nline - len);
+			p->nline -= len;
+		}
+		if (p->nline == sizeof p->line - 1)
+			p->nline = 0;           /* no path is this long: drop it */
+	}
+}
+
+static void reap(struct session *s, int64_t now)
+{
+	for (int i = 0; i < s->npl; i++) {
+		struct pipeline *p = &s->pl[i];
+		for (int j = 0; j < p->nst; j++)
+			if (p->st[j].running && child_reap(&p->st[j].ch) > 0)
+				pl_exited(s, p, j);
+		int any = 0;
+		for (int j = 0; j < p->nst; j++)
+			any |= p->st[j].running;
+		if (p->up && !any) {
+			if (p->wfd >= 0)
+				forward(s, p);
+			pl_down(s, p, now);
+		}
+	}
+	if (s->up.pid > 0 && child_reap(&s->up)) {
+		if (s->c->verbosity >= 1 || !s->stopping)
+			warnmsg("iotrc-upload exited (status %d)", s->up.status);
+		s->up.pid = -1;
+	}
+}
+
+static void tick(struct session *s, int64_t now)
+{
+	for (int i = 0; i < s->npl; i++) {
+		struct pipeline *p = &s->pl[i];
+		if (p->up && p->rec && !p->attached &&
+		    stats_read_key(p->st[0].stats, "probes") > 0) {
+			p->attached = 1;
+			if (s->c->verbosity >= 1)
+				warnmsg("%s: attached", p->label);
+		}
+		if (!p->up && !p->disabled && !s->stopping && p->restart_at && now >= p->restart_at) {
+			pl_start(s, p);
+			pl_gap_close(s, p);
+		}
+		for (int j = 0; j < p->nst; j++)
+			if (p->st[j].running && child_stop_due(&p->st[j].ch, now, 5 * NS))
+				warnmsg("%s: %s slow to stop, sent signal %d", p->label, p->st[j].tool,
+				        p->st[j].ch.sent);
+	}
+}
+
+static void begin_stop(struct session *s, int64_t now)
+{
+	if (!s->stopping && s->c->verbosity >= 1)
+		warnmsg("stopping");
+	s->stopping = 1;
+	for (int i = 0; i < s->npl; i++)
+		if (s->pl[i].st[0].running && !s->pl[i].st[0].ch.stops)
+			child_stop(&s->pl[i].st[0].ch, now, 10 * NS);
+}
+
+static int all_down(const struct session *s)
+{
+	for (int i = 0; i < s->npl; i++)
+		if (s->pl[i].up)
+			return 0;
+	return 1;
+}
+
+static void loop_once(struct session *s, int64_t deadline)
+{
+	struct loop l;
+	int idx[PL_MAX];
+	loop_begin(&l);
+	int is = loop_add(&l, sig_fd(), POLLIN);
+	for (int i = 0; i < s->npl; i++)
+		idx[i] = loop_add(&l, s->pl[i].wfd, POLLIN);
+	loop_until(&l, deadline);
+	loop_until(&l, mono_now_ns() + NS / 4);
+	if (loop_wait(&l) < 0 && errno != EINTR)
+		dieerr(EXIT_RUNTIME, "poll");
+	for (int i = 0; i < s->npl; i++)
+		if (s->pl[i].wfd >= 0 && loop_ready(&l, idx[i]))
+			forward(s, &s->pl[i]);
+	if (loop_ready(&l, is)) {
+		int sig;
+		while ((sig = sig_next()))
+			if (sig == SIGINT || sig == SIGTERM || sig == SIGHUP) {
+				if (s->stopping)
+					s->interrupts++;
+				begin_stop(s, mono_now_ns());
+			}
+	}
+}
+
+static int attached_any(const struct session *s)
+{
+	for (int i = 0; i < s->npl; i++)
+		if (s->pl[i].rec && !s->pl[i].disabled)
+			return 1;
+	return 0;
+}
+
+int run_session(const struct conf *c, const struct cli *cl, const char *self)
+{
+	static struct session s;
+	s.c = c;
+	s.cl = cl;
+	find_bindir(&s, self);
+	umask(077);
+	if (sig_init() < 0 || sig_catch(SIGCHLD) < 0 || sig_catch(SIGINT) < 0 ||
+	    sig_catch(SIGTERM) < 0 || sig_catch(SIGHUP) < 0 || sig_ignore(SIGPIPE) < 0)
+		dieerr(EXIT_RUNTIME, "signals");
+	setup(&s);
+	s.start_wall = wall_now_ns();
+	s.start_mono = mono_now_ns();
+	s.offset_start = s.start_wall - s.start_mono;
+	if (manifest_write(&s) < 0)
+		warnerr("%s/manifest.json", s.dir);
+	for (int pass = 0; pass < 2; pass++)   /* filters' pids first, then engines see them */
+		for (int i = 0; i < s.npl; i++)
+			if (!s.pl[i].disabled && (pass == 0) == !s.pl[i].rec)
+				pl_start(&s, &s.pl[i]);
+	int64_t end = cl->duration_ns ? s.start_mono + cl->duration_ns : LOOP_NEVER;
+	while (!s.stopping || !all_down(&s)) {
+		loop_once(&s, end);
+		int64_t now = mono_now_ns();
+		reap(&s, now);
+		tick(&s, now);
+		if (!s.stopping && (now >= end || !attached_any(&s)))
+			begin_stop(&s, now);
+	}
+	s.stop_wall = wall_now_ns();
+	s.offset_end = s.stop_wall - mono_now_ns();
+	if (manifest_write(&s) < 0)
+		warnerr("%s/manifest.json", s.dir);
+	int attached = 0;
+	for (int i = 0; i < s.npl; i++)
+		attached |= s.pl[i].rec && s.pl[i].sum.records + s.pl[i].attached > 0;
+	warnmsg("session %s done", s.dir);
+	return attached || !attached_any(&s) ? (attached ? 0 : EXIT_RUNTIME) : 0;
+}
+
+int run_status(const struct conf *c)
+{
+	(void)c;
+	die(EXIT_RUNTIME, "status: not implemented yet");
+}
