@@ -49,7 +49,7 @@ iotrc-upload.dir  = upload
 iotrc-upload.libs = $(LIB_CURL) $(LIB_CRYPTO)
 PROGS += iotrc
 iotrc.dir         = bin/iotrc
-iotrc.libs        = $(LIB_YAML)
+iotrc.libs        = $(LIB_YAML) $(LIB_CRYPTO)
 
 # Tests, fuzz targets and helpers link everything the library may need.
 ALL_LIBS = $(LIB_ZSTD) $(LIB_CURL) $(LIB_CRYPTO) $(LIB_YAML)

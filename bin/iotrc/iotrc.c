@@ -9,7 +9,9 @@
 #include <string.h>
 
 #include "exits.h"
+#include "hostid.h"
 #include "iotrc.h"
+#include "reward.h"
 #include "util.h"
 
 int main(int argc, char **argv)
@@ -34,10 +36,18 @@ int main(int argc, char **argv)
 	}
 	case CMD_STATUS:
 		return run_status(&c);
-	case CMD_COMPUTER_ID:
+	case CMD_COMPUTER_ID: {                /* upstream.md §6, words and all */
+		char id[MACHINE_ID_LEN + 1];
+		machine_id(1, id);
+		printf("Here is your computer ID: %s\n", id);
+		return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
+	}
 	case CMD_REWARD:
-		/* lib/hostid and lib/reward come with the uploader's branch */
-		die(EXIT_RUNTIME, "--computer-id and --reward need lib/hostid and lib/reward (branch upload)");
+		if (reward_unlocked())
+			printf("Your Prolific submissions code: %s\n", REWARD_CODE);
+		else
+			printf("Reward not yet unlocked. Upload at least one trace to complete your submission!\n");
+		return fflush(stdout) == 0 ? EXIT_OK : EXIT_RUNTIME;
 	}
 	if (c.upload != UP_NONE && !c.endpoint[0])
 		die(EXIT_USAGE, "upload.mode %s needs upload.endpoint", conf_upload_name(c.upload));

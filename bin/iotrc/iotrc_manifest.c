@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "hostid.h"
 #include "pipe.h"
 #include "schema.h"
 #include "util.h"
@@ -126,6 +127,7 @@ static void diagnostics(FILE *f, const struct session *s)
 
 static void body(FILE *f, const struct session *s)
 {
+	char id[MACHINE_ID_LEN + 1];
 	struct utsname u;
 	if (uname(&u) < 0)
 		memset(&u, 0, sizeof u);
@@ -140,7 +142,8 @@ static void body(FILE *f, const struct session *s)
 #else
 	fputs("}, \"commit\": null},\n", f);
 #endif
-	fputs("  \"machine_id\": null,\n  \"host\": {\"platform\": ", f);
+	machine_id(1, id);
+	fprintf(f, "  \"machine_id\": \"%s\",\n  \"host\": {\"platform\": ", id);
 	char plat[400];
 	snprintf(plat, sizeof plat, "%s-%s-%s", u.sysname, u.release, u.machine);
 	jstr(f, plat);
