@@ -566,6 +566,19 @@ syscall::fork:return, syscall::vfork:return
  * address space (§2.5), so the path is copied at entry — in a clause of
  * its own, since a copy at entry can fault on a page not yet touched
  * (§5.3); the record is printed at return with the path if it was read.
+ *
+ * Its execname is not the execname built-in: execve:return fires on the
+ * exec'ing thread, whose proc is the old image's, a shadow since the new
+ * proc took the pid (xnu-11417.101.15 bsd/kern/kern_exec.c:5310-5316, the
+ * new image runs on a new thread, :1505); execname is
+ * proc_best_name(curproc) (bsd/dev/dtrace/dtrace.c:3591-3593,
+ * curproc = current_proc() = the thread's proc, bsd/sys/dtrace_glue.h:65,
+ * bsd/kern/bsd_stubs.c:76-84), the old name. The new name is the last
+ * component of the path, up to 32 bytes as the kernel keeps it (p_name,
+ * set_proc_name, kern_exec.c:974-993; after a symbolic link the kernel's
+ * is the target's name), or empty when the path was not read. Later
+ * records of the process come from the new image's threads and carry its
+ * name.
  */
 syscall::execve:entry
 /pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
@@ -583,7 +596,9 @@ syscall::execve:return
 /self->ets && (int)arg3 == 0/
 {
 	printf("exec\001%d\001%d\001%d\001%S\001%d\001%d\0010\0010\001%d\001-1\001-1\001%S\001\001\001-1\001\001\n",
-	    pid, ppid, tid, execname, walltimestamp, machtimestamp, self->ets,
+	    pid, ppid, tid,
+	    self->epath != "" ? substr(basename(self->epath), 0, 32) : "",
+	    walltimestamp, machtimestamp, self->ets,
 	    self->epath != "" ? self->epath : "");
 }
 

@@ -20,7 +20,12 @@
 #     (an offset past 2 GiB would come out negative);
 #  6. io.d: I/O started by an excluded pid is marked at io:::start and
 #     every printing io:::done clause skips it, so the tracer's own I/O
-#     is not reported as an unknown requester.
+#     is not reported as an unknown requester;
+#  7. no execve:return clause prints the execname built-in: it fires on
+#     the exec'ing thread, whose proc is the old image's shadow, so it is
+#     the old name (xnu-11417.101.15 bsd/kern/kern_exec.c:5310-5316,
+#     bsd/dev/dtrace/dtrace.c:3591-3593); the exec record's name is the
+#     path's last component.
 # Prints "FILE: problem" lines; exit 1 if any.
 use strict;
 use warnings;
@@ -98,6 +103,12 @@ for my $file (@ARGV) {
 			problem($file, "an io:::done clause that prints does not skip excluded pids' I/O (!io_skip[arg0])")
 				unless $c->{pred} =~ /!io_skip\[arg0\]/;
 		}
+	}
+	# 7: the exec record's name is not the old image's
+	for my $c (@clauses) {
+		next unless grep { /^syscall::(__mac_)?execve:return$/ } @{ $c->{probes} };
+		problem($file, "an execve:return clause prints execname, the old image's name (exec-copy shadow proc)")
+			if $c->{body} =~ /printf/ && $c->{body} =~ /\bexecname\b/;
 	}
 	# 1: probe names
 	for my $c (@clauses) {

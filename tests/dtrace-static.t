@@ -28,6 +28,7 @@ seed net.d 's/%d\\001%d\\001%d\\0010\\0010\\0010\\001%d\\001%02x/%d\\001%d\\0010
 seed vfs.d '/^self int64_t off;$/d' 'self->off is typed int'
 seed io.d 's/^\tio_skip\[arg0\] = 1;$//' 'marks the I/O of excluded pids'
 seed io.d 's/^\/!io_skip\[arg0\] && !io_printed\[arg0\]\/$/\/!io_printed[arg0]\//' 'does not skip excluded pids'
+seed vfs.d 's/self->epath != "" ? substr(basename(self->epath), 0, 32) : "",/execname,/' 'prints execname, the old image'
 echo "ok: seeded mistakes are reported"
 
 "$SHARED/tools/dlint/dlint" dtrace/*.d >"$T/dlint" 2>&1

@@ -210,6 +210,8 @@ static const struct stats_key kd_keys2[] = {
 	K(syscalls_other, "syscalls_other"), K(orphan_ends, "orphan_ends"),
 	K(unfinished, "unfinished"), K(lookups, "lookups"), K(lookup_orphans, "lookup_orphans"),
 	K(lookup_tails, "lookup_tails"), K(lookup_partial, "lookup_partial"),
+	K(lookup_rootlinks, "lookup_rootlinks"), K(lookup_settled, "lookup_settled"),
+	K(lookup_ambiguous, "lookup_ambiguous"), K(shadow_exits, "shadow_exits"),
 	K(path_overflow, "path_overflow"), K(io_unmatched, "io_unmatched"),
 	K(io_evicted, "io_evicted"), K(threads_evicted, "threads_evicted"),
 	K(procs_evicted, "procs_evicted"), K(slots_stolen, "slots_stolen"),

@@ -27,6 +27,37 @@ void kd_config_defaults(struct kd_config *c)
 	c->max_ios = 65536;
 }
 
+/* kern.osrelease is the Darwin version, the same for every process
+ * (bsd/kern/kern_sysctl.c:1853-1855, the kernel's OSRELEASE,
+ * config/version.c.template:49); kern.osproductversion is not: a process
+ * in version-compat mode reads the compat string, e.g. "10.16" on a 15.4
+ * kernel (xnu-11417.101.15 kern_sysctl.c:2028-2042). Darwin 24.4.0 is
+ * xnu-11417.101.15, macOS 15.4 (its uname -a names that xnu), the first to
+ * log whole lookup paths (vfs_lookup.c:2189-2192); Darwin 24.3.0 is
+ * xnu-11215.81.4, macOS 15.3, which logs the last 184 bytes (its
+ * vfs_lookup.c:2082-2105), as do the kernels of macOS 11 to 14 (e.g.
+ * xnu-10063.141.1). Darwin 25 and later (macOS 26) is not in the sources
+ * read: AUTO, which switches to whole paths on the first lookup longer
+ * than 184 bytes. */
+int kd_lookup_mode_of_release(const char *osrelease)
+{
+	long major = 0, minor = 0;
+	const char *p = osrelease;
+	char *e;
+	if (!p || *p < '0' || *p > '9')
+		return KD_LOOKUP_AUTO;
+	major = strtol(p, &e, 10);
+	if (*e == '.' && e[1] >= '0' && e[1] <= '9')
+		minor = strtol(e + 1, &e, 10);
+	else if (*e != 0)
+		return KD_LOOKUP_AUTO;
+	if (major == 24)
+		return minor >= 4 ? KD_LOOKUP_FULL : KD_LOOKUP_TAIL;
+	if (major >= 20 && major < 24)
+		return KD_LOOKUP_TAIL;
+	return KD_LOOKUP_AUTO;
+}
+
 struct kd_decoder *kd_new(const struct kd_config *c, const struct kd_hooks *h,
                           struct obuf *out[REC_NSTREAMS])
 {

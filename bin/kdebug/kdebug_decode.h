@@ -15,6 +15,11 @@
  * at most the last 184 bytes; from 15.4 the whole path. */
 enum kd_lookup_mode { KD_LOOKUP_AUTO = 0, KD_LOOKUP_TAIL, KD_LOOKUP_FULL };
 
+/* The lookup format of a kernel from its kern.osrelease ("24.4.0"):
+ * Darwin 24.4 (macOS 15.4) and later 24.x whole paths, Darwin 20 to 24.3
+ * (macOS 11 to 15.3) tails, others (and junk) KD_LOOKUP_AUTO. */
+int kd_lookup_mode_of_release(const char *osrelease);
+
 #define KD_PATHMAX 1088      /* MAXPATHLEN plus the trace_paths padding words */
 #define KD_MAXEXCLUDE 64
 
@@ -56,6 +61,10 @@ struct kd_stats {
 	uint64_t io_unmatched, io_evicted, threads_evicted, slots_stolen, procs_evicted;
 	uint64_t fd_evictions, vnode_evictions, sockinfo_ok, sockinfo_failed;
 	uint64_t hook_lookups;
+	uint64_t shadow_exits;        /* old images' exits after an exec, not written */
+	uint64_t lookup_rootlinks;    /* "private/tmp/..." made "/private/tmp/..." */
+	uint64_t lookup_settled;      /* relative or cut lookups named by vnode or fd */
+	uint64_t lookup_ambiguous;    /* relative lookups written "/.../" + text */
 };
 
 struct kd_decoder;

@@ -85,6 +85,7 @@ void kd_proc_fork(struct kd_decoder *d, int32_t ppid, int32_t child)
 	pp = kd_proc_get(d, ppid, 1);
 	memcpy(name, pp->name, sizeof name);
 	kdtab_del(&d->procs, (uint64_t)(uint32_t)child);
+	kd_late_shadow_take(d, child);      /* the pid is a new process's now */
 	c = kd_proc_get(d, child, 1);
 	c->ppid = ppid;
 	c->flags = PF_PPID;
@@ -96,6 +97,21 @@ void kd_proc_exec(struct kd_decoder *d, int32_t pid)
 {
 	if (pid >= 0)
 		pfd_exec(d->pfd, (uint32_t)pid);
+}
+
+void kd_late_shadow_add(struct kd_decoder *d, int32_t pid)
+{
+	d->late_shadow[d->late_next++ % 8] = (uint32_t)pid + 1;
+}
+
+int kd_late_shadow_take(struct kd_decoder *d, int32_t pid)
+{
+	for (int i = 0; i < 8; i++)
+		if (d->late_shadow[i] == (uint32_t)pid + 1) {
+			d->late_shadow[i] = 0;
+			return 1;
+		}
+	return 0;
 }
 
 /* The process is forgotten: a later one with its pid is a new one. */
@@ -176,17 +192,69 @@ int kd_is_ancestor(const char *dir, size_t dn, const char *p, size_t n)
 	return dn < n && memcmp(dir, p, dn) == 0 && (p[dn] == '/' || (dn == 1 && dir[0] == '/'));
 }
 
+/* What the marks mean (iotrc-kdebug(1), iotrc-records(5)): "/..." + text
+ * is a path whose leading part is unknown. */
 size_t kd_join(struct kd_decoder *d, int32_t pid, int64_t dirfd, const char *p, size_t n,
                int flags, char *out)
 {
 	if (flags & KP_TAIL) {
-		/* only the tail reached us (§3.6): mark it "/..." so that no
-		 * one joins it with a directory */
-		memcpy(out, "/...", 4);
-		memcpy(out + 4, p, n);
-		return n + 4;
+		/* only the tail reached us (§3.6), or a relative string whose
+		 * directory cannot be told (KP_AMBIG: "/.../" + the string):
+		 * marked so that no one joins it with a directory */
+		size_t m = flags & KP_AMBIG ? 5 : 4;
+		memcpy(out, "/.../", m);
+		memcpy(out + m, p, n);
+		return n + m;
 	}
 	if (pid < 0)
 		dirfd = -3;                     /* no process, no base */
 	return pfd_join(d->pfd, (uint32_t)pid, dirfd, DARWIN_AT_FDCWD, p, n, out, 2 * KD_PATHMAX + 8);
+}
+
+int kd_path_fits(const char *k, size_t kn, const char *s, size_t n, int flags)
+{
+	size_t start = 0, i = 0;
+	while (kn > 1 && k[kn - 1] == '/')
+		kn--;
+	if (kn == 0 || k[0] != '/' || n == 0)
+		return 0;
+	if ((flags & KP_TAIL) && !(flags & KP_AMBIG))     /* a cut path: its last bytes */
+		return kn >= n && memcmp(k + kn - n, s, n) == 0;
+	while (n > 1 && s[n - 1] == '/')
+		n--;
+	/* the components after the last "." or "..": namei walked them by
+	 * name from wherever the string started */
+	while (i < n) {
+		size_t j = i;
+		while (j < n && s[j] != '/')
+			j++;
+		if ((j - i == 1 && s[i] == '.') || (j - i == 2 && s[i] == '.' && s[i + 1] == '.'))
+			start = j < n ? j + 1 : n;
+		i = j + 1;
+	}
+	if (start >= n)
+		return 0;
+	n -= start, s += start;
+	return kn > n && k[kn - n - 1] == '/' && memcmp(k + kn - n, s, n) == 0;
+}
+
+/* proc_pidfdinfo(PROC_PIDFDVNODEPATHINFO) through the fdpath hook
+ * (lib/proc_darwin.c proc_fdpath): asked when the END is decoded, which
+ * may be after the program closed the descriptor and opened another file
+ * on its number; kd_path_fits turns such an answer down. */
+size_t kd_settle_fd(struct kd_decoder *d, int32_t pid, int32_t fd, const struct kd_path *p,
+                    const char *buf, char *out)
+{
+	long k;
+	if (!d->hk.fdpath || pid < 0 || fd < 0)
+		return 0;
+	d->st.hook_lookups++;
+	k = d->hk.fdpath(d->hk.ctx, pid, fd, out, KD_PATHMAX);
+	if (k <= 0 || k >= KD_PATHMAX || !kd_path_fits(out, (size_t)k, buf, p->len, p->flags))
+		return 0;
+	out[k] = 0;
+	if (p->vnode)
+		fdmap_put(d->vnodes, p->vnode, out, (size_t)k, 0);
+	d->st.lookup_settled++;
+	return (size_t)k;
 }

@@ -38,11 +38,18 @@ struct kd_thread {
 	uint64_t creator;          /* tid that created this thread (NEWTHREAD) */
 	int32_t nt_pid;            /* pid of the last thread this one created */
 	uint16_t nlookups;         /* lookups finished since START */
+	uint8_t img;               /* its process's image (kd_proc.img) when it joined */
+	uint8_t tflags;            /* TF_* */
 };
+/* thread origin (kdebug_ident.c) */
+#define TF_NEWIMG 0x1u             /* first thread of an exec'd image */
+#define TF_EXECCOPY 0x2u           /* first thread of an exec copy (NEWTHREAD arg3) */
 
 /* one assembled path */
 #define KP_TAIL 0x1                /* only the tail was sent (before 15.4) */
 #define KP_PARTIAL 0x2             /* '>' padding: the lookup stopped early */
+#define KP_REL 0x4                 /* relative as logged: maybe after a symlink */
+#define KP_AMBIG 0x8               /* relative, base unknowable: with KP_TAIL */
 struct kd_path {
 	uint64_t vnode;
 	uint16_t len;
@@ -59,10 +66,13 @@ struct kd_slot {
 #define PF_PPID 0x1u
 #define PF_FORK_EMITTED 0x8u
 #define PF_NAME_STRONG 0x10u       /* the name came from an EXEC or libproc */
+#define PF_SHADOW 0x20u            /* exec'd: the old image's exit is still to come */
 struct kd_proc {
 	int32_t ppid;
 	uint32_t flags;
 	char name[34];
+	uint8_t img;               /* images so far (exec copies seen), mod 256 */
+	uint64_t term_tid;         /* the last thread of the new image that ended */
 };
 
 /* in-flight disk I/O, keyed by buffer id (§3.7) */
@@ -94,6 +104,10 @@ struct kd_decoder {
 	int32_t *slot_free;
 	size_t nslots, nslot_free, slot_hand;
 	int saw_long_lookup;       /* a lookup > 184 bytes: a 15.4+ kernel */
+	/* pids whose exec'd image exited before the old image did: the old
+	 * image's exit is still to come and is not a record (kdebug_ident.c) */
+	uint32_t late_shadow[8];   /* pid + 1; 0 free */
+	unsigned late_next;
 	char tmp[2][2 * KD_PATHMAX + 8];   /* joined paths */
 };
 
@@ -125,6 +139,10 @@ struct kd_proc *kd_proc_get(struct kd_decoder *d, int32_t pid, int create);
 void kd_proc_fork(struct kd_decoder *d, int32_t ppid, int32_t child);
 void kd_proc_exec(struct kd_decoder *d, int32_t pid);
 void kd_proc_exit(struct kd_decoder *d, int32_t pid);
+/* Pids whose exec'd image exited before the old image (kdebug_ident.c):
+ * add one; take it back (1 if it was there). A fork of the pid drops it. */
+void kd_late_shadow_add(struct kd_decoder *d, int32_t pid);
+int kd_late_shadow_take(struct kd_decoder *d, int32_t pid);
 void kd_proc_name(struct kd_decoder *d, int32_t pid, const char *s, size_t max, int strong);
 const char *kd_fd_get(struct kd_decoder *d, int32_t pid, int32_t fd, size_t *n, uint32_t *aux);
 void kd_fd_put(struct kd_decoder *d, int32_t pid, int32_t fd, const char *s, size_t n, uint32_t kind, int cloexec);
@@ -138,6 +156,16 @@ const char *kd_cwd(struct kd_decoder *d, int32_t pid, size_t *n);
 size_t kd_join(struct kd_decoder *d, int32_t pid, int64_t dirfd, const char *p, size_t n,
                int flags, char *out);
 int kd_is_ancestor(const char *dir, size_t dn, const char *p, size_t n);
+/* Does the absolute path k (kn bytes) name what lookup string s (n
+ * bytes, flags KP_*) says? For a relative string: k ends with its
+ * components after the last "." or ".."; for a cut one: k ends with it. */
+int kd_path_fits(const char *k, size_t kn, const char *s, size_t n, int flags);
+/* Live only: the path of (pid, fd) that a relative or cut lookup string
+ * (p, buf) resolved to, when it fits (the descriptor may already name
+ * another file); into out (2 * KD_PATHMAX + 8 bytes), the vnode map
+ * updated. Returns its length, 0 if not settled. */
+size_t kd_settle_fd(struct kd_decoder *d, int32_t pid, int32_t fd, const struct kd_path *p,
+                    const char *buf, char *out);
 
 /* records: kdebug_emit.c */
 struct kd_vrec {

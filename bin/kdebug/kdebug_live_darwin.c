@@ -98,15 +98,17 @@ static int fail(const char *what)
 }
 
 /* 15.4 and later send whole lookup paths, earlier ones the last 184 bytes
- * (§3.6). */
+ * (§3.6): from the Darwin version, kern.osrelease, not the product
+ * version, which a process in version-compat mode reads as "10.16"
+ * (kdebug_decode.c kd_lookup_mode_of_release). */
 static int lookup_mode_of_os(void)
 {
 	char v[64] = "";
 	size_t n = sizeof v - 1;
-	int maj = 0, min = 0;
-	if (sysctlbyname("kern.osproductversion", v, &n, NULL, 0) < 0 || sscanf(v, "%d.%d", &maj, &min) < 1)
+	if (sysctlbyname("kern.osrelease", v, &n, NULL, 0) < 0)
 		return KD_LOOKUP_AUTO;
-	return maj > 15 || (maj == 15 && min >= 4) ? KD_LOOKUP_FULL : KD_LOOKUP_TAIL;
+	v[n < sizeof v ? n : sizeof v - 1] = 0;
+	return kd_lookup_mode_of_release(v);
 }
 
 static void set_bit(unsigned char *map, unsigned csc)

@@ -1,7 +1,9 @@
 /* kdebug_lookup.c — the VFS_LOOKUP event handler: reassemble a path from
  * its 32-byte records into the thread's path slot and keep the first two
- * of a syscall for its END (notes/macos-kdebug.md §3.6). Below it:
- * kdebug_threads.c (slots), kdebug_systab.c, lib/fdmap. */
+ * of a syscall for its END (notes/macos-kdebug.md §3.6), after settling
+ * what a relative string names (settle, below). Below it:
+ * kdebug_threads.c (slots), kdebug_fds.c (kd_path_fits), kdebug_systab.c,
+ * lib/fdmap. */
 #include "kdebug_int.h"
 #include "util.h"
 #include <string.h>
@@ -19,6 +21,62 @@ static void append_words(struct kd_decoder *d, struct kd_slot *s, const uint64_t
 		kd_put64((unsigned char *)s->buf[PS_ASM] + a->len, w[i]);
 		a->len += 8;
 	}
+}
+
+/* The text of the root links /tmp, /var and /etc: "private/tmp" ... */
+static int is_rootlink(const char *b, size_t n)
+{
+	static const char *const dirs[] = { "tmp", "var", "etc" };
+	if (n < 11 || memcmp(b, "private/", 8) != 0 || (n > 11 && b[11] != '/'))
+		return 0;
+	for (int i = 0; i < 3; i++)
+		if (memcmp(b + 8, dirs[i], 3) == 0)
+			return 1;
+	return 0;
+}
+
+/* A relative lookup string is either the caller's relative path or,
+ * after a symbolic link with relative text, namei's rewritten buffer:
+ * the link text followed by the rest of the path, looked up from the
+ * link's directory (xnu-11417.101.15 bsd/vfs/vfs_lookup.c:1903-1931,
+ * lookup_handle_symlink; xnu-11215.81.4 vfs_lookup.c:1822-1842), which is
+ * what kdebug_lookup logs (xnu-11417.101.15 vfs_lookup.c:2189-2192;
+ * xnu-11215.81.4 :2082-2105; a lookup that stops at a symlink to follow it
+ * logs nothing, xnu-11417.101.15 :998-1002, 1560-1564). So open("/tmp/x")
+ * is logged "private/tmp/x". In this order: the vnode's path when the map knows it and it fits the
+ * string; the root links' "private/{tmp,var,etc}" made absolute; a string
+ * that begins with ".." (a relative link's usual text, as Homebrew's
+ * "../Cellar/...") marked ambiguous (KP_TAIL | KP_AMBIG: written "/.../"
+ * + the string); any other is joined with the directory later (KP_REL,
+ * and, live, an open's new descriptor may settle it: kdebug_sys.c). A
+ * cut tail (before 15.4) is settled by the vnode map too. */
+static size_t settle(struct kd_decoder *d, struct kd_path *a, char *b, size_t n)
+{
+	const char *k;
+	size_t kn;
+	if (n == 0 || (a->flags & KP_PARTIAL) || (b[0] == '/' && !(a->flags & KP_TAIL)))
+		return n;
+	if (a->vnode && (k = fdmap_get(d->vnodes, a->vnode, &kn, NULL)) && kn < KD_PATHMAX &&
+	    kd_path_fits(k, kn, b, n, a->flags)) {
+		memcpy(b, k, kn);
+		a->flags &= (uint8_t)~KP_TAIL;
+		d->st.lookup_settled++;
+		return kn;
+	}
+	if (a->flags & KP_TAIL)
+		return n;
+	if (is_rootlink(b, n) && n + 1 < KD_PATHMAX) {
+		memmove(b + 1, b, n);
+		b[0] = '/';
+		d->st.lookup_rootlinks++;
+		return n + 1;
+	}
+	a->flags |= KP_REL;
+	if (n >= 2 && b[0] == '.' && b[1] == '.' && (n == 2 || b[2] == '/')) {
+		a->flags |= KP_TAIL | KP_AMBIG;
+		d->st.lookup_ambiguous++;
+	}
+	return n;
 }
 
 static void keep_path(struct kd_slot *s, int idx)
@@ -54,6 +112,7 @@ static void lookup_done(struct kd_decoder *d, struct kd_thread *t, struct kd_slo
 			d->st.lookup_tails++;
 		}
 	}
+	n = settle(d, a, b, n);
 	a->len = (uint16_t)n;
 	d->st.lookups++;
 	if (ent && ent->shape == SH_SPAWN) {

@@ -81,7 +81,9 @@ static void map_vnodes(struct kd_decoder *d, const struct kd_end *x, int64_t ofl
 	if (x->err != 0 || !x->s || (e && (e->flags & SYF_CREATE) && !is_open(shape)))
 		return;
 	p = lpath(d, x, PS_FIRST, -1, 0, &n, &pflags);
-	if (!p || !n || p[0] != '/' || (pflags & (KP_TAIL | KP_PARTIAL)) || !x->s->p[PS_FIRST].vnode)
+	/* a relative string joined with the cwd may be wrong (symlinks,
+	 * kdebug_lookup.c settle): not kept, lest it settle later lookups */
+	if (!p || !n || p[0] != '/' || (pflags & (KP_TAIL | KP_PARTIAL | KP_REL)) || !x->s->p[PS_FIRST].vnode)
 		return;
 	known = fdmap_get(d->vnodes, x->s->p[PS_FIRST].vnode, &kn, NULL);
 	if (known && kn == n && memcmp(known, p, n) == 0)
@@ -96,6 +98,7 @@ static void end_open(struct kd_decoder *d, const struct kd_end *x, struct kd_vre
 {
 	int64_t dirfd = -1;
 	int pflags = 0;
+	size_t n;
 	/* fd: the directory the path is relative to, AT_FDCWD for the plain
 	 * forms (as dtrace/vfs.d writes it) */
 	switch (shape) {
@@ -108,6 +111,11 @@ static void end_open(struct kd_decoder *d, const struct kd_end *x, struct kd_vre
 	}
 	if (shape != SH_OPENBYID)
 		v->path = lpath(d, x, PS_FIRST, dirfd, 0, &v->pathn, &pflags);
+	/* a relative (maybe symlinked) or cut lookup: live, the new
+	 * descriptor's own path, if it fits (kdebug_fds.c kd_settle_fd) */
+	if (v->path && (pflags & (KP_REL | KP_TAIL)) && x->err == 0 && x->ret >= 0 && x->ret <= INT32_MAX &&
+	    (n = kd_settle_fd(d, x->pid, (int32_t)x->ret, &x->s->p[PS_FIRST], x->s->buf[PS_FIRST], d->tmp[1])))
+		v->path = d->tmp[1], v->pathn = n, pflags = 0;
 	kd_emit_vfs(d, x->pid, x->tid, x->ts, v);
 	if (x->err == 0 && x->ret >= 0 && x->ret <= INT32_MAX) {
 		int cloexec = v->flags != KD_UNK && (v->flags & DARWIN_O_CLOEXEC);

@@ -51,6 +51,11 @@ int errs_account(struct lstats *st, const char *line, size_t n);
  * failure, e.g. ENOENT) with nothing left running. */
 int engine_start(struct child *e, char *const argv[], char *const env[]);
 
+/* ---- launch_check.c: --check for dtrace -------------------------------- */
+/* "ENGINE -l -n PROBE" for the stream, judged by the probe lines it lists:
+ * 1 listed, else 0 with why filled (SIP, not root, missing probe, ...). */
+int dtrace_can_attach(int stream, const char *engine, char *why, size_t cap);
+
 /* ---- launch_bt.c: bpftrace -f json output to records -------------------- */
 #define BT_NPEND 64
 struct btconv {

@@ -3,13 +3,13 @@
  * Facts from shared/notes/macos-dtrace.md: dtrace needs root (§2.8, §5.21);
  * with SIP on the io provider does not match (§3.1) and libdtrace says so
  * in its error text (§3.2); probe availability is best checked with
- * "dtrace -l -n PROBE" (§3.2, last paragraph); running dtrace after the Mac
- * has slept since boot may freeze it, and kern.waketime / kern.sleeptime
- * are zero until the first sleep (§3.4). */
+ * "dtrace -l -n PROBE" (§3.2, last paragraph; launch_check.c reads its
+ * answer); running dtrace after the Mac has slept since boot may freeze
+ * it, and kern.waketime / kern.sleeptime are zero until the first sleep
+ * (§3.4). */
 #include "launch.h"
 #include "decode.h"
 #include "records.h"
-#include "rdr.h"
 #include <mach-o/dyld.h>
 #include <limits.h>
 #include <stdio.h>
@@ -17,7 +17,6 @@
 #include <string.h>
 #include <sys/sysctl.h>
 #include <sys/time.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 int los_host_os(void) { return OS_DARWIN; }
@@ -81,48 +80,16 @@ int los_exe_dir(char *out, size_t cap)
 	return 0;
 }
 
-/* "dtrace -l -n PROBE": exit 0 when the probe exists; the error text tells
- * SIP from other causes. */
+/* --check: "dtrace -l -n PROBE", judged by the probe lines it lists, not
+ * its exit status, which is 0 for a probe that does not match
+ * (launch_check.c, after dtrace-409 cmd/dtrace/dtrace.c). */
 int los_can_attach(int stream, int kind, const char *engine, char *why, size_t cap)
 {
-	static const char *const probe[REC_NSTREAMS] = {
-		"syscall::read:entry", "io:::start", "syscall::connect:entry",
-	};
-	char *argv[] = { (char *)engine, "-l", "-n", (char *)probe[stream], NULL };
-	struct child e;
-	struct rdr r;
-	char *line;
-	size_t n;
-	int sip = 0, st;
 	if (!engine) {
 		snprintf(why, cap, "/usr/sbin/dtrace is not installed");
 		return 0;
 	}
 	if (los_precheck(stream, kind, why, cap) != 0)
 		return 0;
-	if (engine_start(&e, argv, NULL) != 0) {
-		snprintf(why, cap, "%s cannot be run", engine);
-		return 0;
-	}
-	close(e.fd[1]);
-	rdr_init(&r, e.fd[2], 8192);
-	while ((st = rdr_next(&r, &line, &n, -1)) == RDR_LINE) {
-		uint64_t k;
-		if (errs_classify(line, n, &k) == EC_FAIL_SIP)
-			sip = 1;
-	}
-	rdr_free(&r);
-	close(e.fd[2]);
-	while (!child_reap(&e))
-		usleep(10000);
-	if (WIFEXITED(e.status) && WEXITSTATUS(e.status) == 0) {
-		snprintf(why, cap, "%s: %s", engine, probe[stream]);
-		return 1;
-	}
-	/* libdtrace blames SIP for any unmatched probe while SIP is on (notes
-	 * §5.2), but only the io provider is hidden by it (§3.1). */
-	snprintf(why, cap, sip && stream == REC_IO ?
-	         "System Integrity Protection restricts DTrace (%s does not match)"
-	         : "%s does not match any probe", probe[stream]);
-	return 0;
+	return dtrace_can_attach(stream, engine, why, cap);
 }

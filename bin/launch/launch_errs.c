@@ -28,6 +28,10 @@ static const struct errpat {
 	{ "^[^ ]*: [0-9]+ errors? in ERROR probe enabling", EC_FAULT_OTHER },
 	/* attach failures (§3.2, dt_error.c:96) */
 	{ "does not match any probes\\. System Integrity Protection is on", EC_FAIL_SIP },
+	/* dtrace -l: "failed to match io:::start: System Integrity Protection
+	 * is on" (dtrace-409 cmd/dtrace/dtrace.c:589-592 with
+	 * lib/libdtrace/apple/dt_provider_apple.c:38-41, dt_error.c:111) */
+	{ "^[^ ]*: failed to match [^ ]*: System Integrity Protection is on$", EC_FAIL_SIP },
 	{ "system integrity protection restricts", EC_FAIL_SIP },
 	{ "system integrity protection is on", EC_SIP_ON },
 	{ "DTrace requires additional privileges", EC_FAIL_ROOT },

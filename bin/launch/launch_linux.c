@@ -99,12 +99,17 @@ int los_exe_dir(char *out, size_t cap)
 	return 0;
 }
 
+/* dtrace (-k dtrace, e.g. Oracle's port) is asked what it lists, as on
+ * macOS (launch_check.c); bpftrace's tracepoints are looked for. */
 int los_can_attach(int stream, int kind, const char *engine, char *why, size_t cap)
 {
 	if (!engine) {
-		snprintf(why, cap, "bpftrace is not installed (apt-get install bpftrace)");
+		snprintf(why, cap, kind == KIND_DTRACE ? "dtrace is not installed"
+		         : "bpftrace is not installed (apt-get install bpftrace)");
 		return 0;
 	}
+	if (kind == KIND_DTRACE)
+		return dtrace_can_attach(stream, engine, why, cap);
 	if (los_precheck(stream, kind, why, cap) != 0)
 		return 0;
 	snprintf(why, cap, "%s on tracepoint:%s", engine,

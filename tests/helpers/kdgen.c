@@ -23,10 +23,14 @@
  *   issue TS TID CPU BUFID DEV BLKNO BYTES FLAGS   disk I/O issue (spec_vnops.c:2671)
  *   done TS TID CPU BUFID VNODE RESID ERR FLAGS    disk I/O done (vfs_bio.c:4257)
  *       FLAGS: comma list of read,async,meta,paging,throttle,passive,nocache or -
- *   newthread TS TID CPU NEWTID PID EXECCOPY NAME  TRACE_DATA/STRING_NEWTHREAD (thread.c:1576-1602)
- *   exec TS TID CPU PID NAME                       TRACE_DATA/STRING_EXEC (kern_exec.c:2301-2307)
- *   exit TS TID CPU PID STATUS                     BSD_PROC_EXIT START+END (kern_exit.c)
- *   terminate TS TID CPU PID                       TRACE_DATA_THREAD_TERMINATE_PID
+ *   newthread TS TID CPU NEWTID PID EXECCOPY NAME  TRACE_DATA/STRING_NEWTHREAD (thread.c:1576-1602);
+ *                                                  TID creates it (for an exec, the exec'ing thread)
+ *   exec TS TID CPU PID NAME                       TRACE_DATA/STRING_EXEC (kern_exec.c:2301-2307);
+ *                                                  TID = arg5 = the new image's thread (:1505)
+ *   exit TS TID CPU PID STATUS                     BSD_PROC_EXIT START+END (kern_exit.c:2194-2197,
+ *                                                  2633-2636), on the process's last thread
+ *   terminate TS TID CPU PID                       TRACE_DATA_THREAD_TERMINATE_PID (thread.c:549)
+ * (tags xnu-11417.101.15; the same in the xnu-11215 tags)
  *   lost TS                                        TRACE_LOST_EVENTS (kdebug_common.c:630)
  * CALL is a syscall name from kdebug_systab.c or a number. */
 #include "../../bin/kdebug/kdebug_defs.h"

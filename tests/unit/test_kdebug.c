@@ -6,12 +6,15 @@
  * with bin/kdebug/kdebug_*.c (Makefile "unitmods"). */
 #include "check.h"
 #include "kdebug_decode.h"
+#include "kdebug_int.h"
 #include "kdebug_defs.h"
 #include "kdebug_replay.h"
 #include "kdebug_systab.h"
 #include "kdtab.h"
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static void test_numbers(void)
 {
@@ -215,8 +218,135 @@ static void test_raw_head(void)
 	CHECK(bad == 0);
 }
 
+/* The lookup format from kern.osrelease, the Darwin version (kdebug_decode.c
+ * kd_lookup_mode_of_release): Darwin 24.4.0 = xnu-11417.101.15 = macOS
+ * 15.4 logs whole paths (vfs_lookup.c:2189-2192), 24.3.0 = xnu-11215.81.4
+ * = 15.3 the last 184 bytes (:2082-2105); a product version such as the
+ * compat "10.16" (kern_sysctl.c:2028-2042) or "15.4" is not a Darwin
+ * version and must not pick the old format. */
+static void test_lookup_release(void)
+{
+	static const struct { const char *rel; int mode; } c[] = {
+		{ "24.4.0", KD_LOOKUP_FULL }, { "24.5.0", KD_LOOKUP_FULL }, { "24.6.0", KD_LOOKUP_FULL },
+		{ "24.4", KD_LOOKUP_FULL }, { "24.3.0", KD_LOOKUP_TAIL }, { "24.0.0", KD_LOOKUP_TAIL },
+		{ "24", KD_LOOKUP_TAIL }, { "23.6.0", KD_LOOKUP_TAIL }, { "20.1.0", KD_LOOKUP_TAIL },
+		{ "25.0.0", KD_LOOKUP_AUTO }, { "19.6.0", KD_LOOKUP_AUTO }, { "10.16", KD_LOOKUP_AUTO },
+		{ "15.4", KD_LOOKUP_AUTO }, { "15.3.1", KD_LOOKUP_AUTO }, { "", KD_LOOKUP_AUTO },
+		{ "x24.4", KD_LOOKUP_AUTO }, { "24x", KD_LOOKUP_AUTO },
+	};
+	for (size_t i = 0; i < sizeof c / sizeof c[0]; i++) {
+		int m = kd_lookup_mode_of_release(c[i].rel);
+		if (m != c[i].mode)
+			printf("release \"%s\": mode %d, want %d\n", c[i].rel, m, c[i].mode);
+		CHECK(m == c[i].mode);
+	}
+	CHECK(kd_lookup_mode_of_release(NULL) == KD_LOOKUP_AUTO);
+}
+
+/* kd_path_fits: a known path names a lookup string when it ends with the
+ * string's components after the last "." or ".." (relative), or with
+ * its bytes (a cut tail). */
+static void test_path_fits(void)
+{
+	const char *k = "/opt/homebrew/Cellar/py/3.12/lib/os.py";
+	size_t kn = strlen(k);
+#define FITS(s, fl) kd_path_fits(k, kn, s, strlen(s), fl)
+	CHECK(FITS("../Cellar/py/3.12/lib/os.py", KP_REL));
+	CHECK(FITS("../../x/../lib/os.py", KP_REL));
+	CHECK(FITS("lib/os.py", KP_REL));
+	CHECK(FITS("os.py", KP_REL));
+	CHECK(FITS("../Cellar/py/3.12/lib/os.py", KP_REL | KP_TAIL | KP_AMBIG));
+	CHECK(!FITS("../Cellar/py/3.12/lib/missing.py", KP_REL));
+	CHECK(!FITS("s.py", KP_REL));                 /* a whole component, not bytes */
+	CHECK(!FITS("..", KP_REL));
+	CHECK(!FITS("lib/..", KP_REL));
+	CHECK(!FITS("", KP_REL));
+	CHECK(FITS("ib/os.py", KP_TAIL));             /* a cut tail: bytes */
+	CHECK(!FITS("ib/os.pyc", KP_TAIL));
+	CHECK(kd_path_fits("/a/lib/", 7, "lib", 3, KP_REL));
+	CHECK(!kd_path_fits("rel/lib", 7, "lib", 3, KP_REL));
+#undef FITS
+}
+
+/* Live, an open's relative lookup string is settled by the new
+ * descriptor's own path (proc_pidfdinfo PROC_PIDFDVNODEPATHINFO through
+ * the fdpath hook) when that path fits the string; a descriptor that
+ * names another file by the time the END is decoded is turned down. */
+static long fake_fdpath(void *ctx, int32_t pid, int32_t fd, char *out, size_t cap)
+{
+	static const char *const paths[] = {
+		[3] = "/opt/homebrew/Cellar/py/3.12/lib/os.py",   /* fits "../Cellar/..." */
+		[4] = "/Users/me/unrelated.txt",                  /* fd reused: does not fit */
+		[5] = "/System/Volumes/Data/Users/me/w/data/x",   /* fits "data/x" */
+	};
+	(void)ctx, (void)pid;
+	if (fd < 0 || fd > 5 || !paths[fd])
+		return -1;
+	snprintf(out, cap, "%s", paths[fd]);
+	return (long)strlen(paths[fd]);
+}
+
+static long fake_cwd(void *ctx, int32_t pid, char *out, size_t cap)
+{
+	(void)ctx, (void)pid;
+	snprintf(out, cap, "/Users/me/w");
+	return (long)strlen(out);
+}
+
+static void put_open(struct kd_decoder *d, uint64_t ts, const char *path, uint64_t vnode, int fd)
+{
+	uint64_t w[3] = { 0, 0, 0 };
+	kd_buf e;
+	size_t n = strlen(path);
+	memcpy(w, path, n < sizeof w ? n : sizeof w);   /* <= 24 bytes: one record */
+	e = (kd_buf){ ts, 0x100, 0, 0, 0, 42, KD_SYSCALL(5) | KD_FUNC_START, 0, 0 };
+	kd_event(d, &e);
+	e = (kd_buf){ ts + 1, vnode, w[0], w[1], w[2], 42, KD_VFS_LOOKUP | KD_FUNC_START | KD_FUNC_END, 0, 0 };
+	kd_event(d, &e);
+	e = (kd_buf){ ts + 2, 0, (uint64_t)fd, 0, 77, 42, KD_SYSCALL(5) | KD_FUNC_END, 0, 0 };
+	kd_event(d, &e);
+}
+
+static void test_settle_fd(void)
+{
+	struct kd_config c;
+	struct kd_hooks h = { 0 };
+	struct obuf ob;
+	struct obuf *out[REC_NSTREAMS] = { 0 };
+	struct kd_decoder *d;
+	char buf[4096];
+	int p[2];
+	ssize_t n;
+	CHECK(pipe(p) == 0);
+	ob_init(&ob, p[1], 4096);
+	out[REC_VFS] = &ob;
+	kd_config_defaults(&c);
+	c.lookup_mode = KD_LOOKUP_FULL;
+	h.fdpath = fake_fdpath, h.cwd = fake_cwd;
+	d = kd_new(&c, &h, out);
+	put_open(d, 100, "../lib/os.py", 0xa1, 3);
+	put_open(d, 200, "../lib/os.py", 0xa2, 4);
+	put_open(d, 300, "data/x", 0xa3, 5);
+	CHECK(kd_get_stats(d)->lookup_settled == 2);
+	CHECK(kd_get_stats(d)->lookup_ambiguous == 2);
+	kd_free(d);
+	ob_flush(&ob);
+	close(p[1]);
+	n = read(p[0], buf, sizeof buf - 1);
+	close(p[0]);
+	buf[n > 0 ? n : 0] = 0;
+	CHECK(strstr(buf, "\001/opt/homebrew/Cellar/py/3.12/lib/os.py\001") != NULL);
+	CHECK(strstr(buf, "\001/.../../lib/os.py\001") != NULL);     /* fd 4 turned down */
+	CHECK(strstr(buf, "/Users/me/unrelated.txt") == NULL);
+	CHECK(strstr(buf, "\001/System/Volumes/Data/Users/me/w/data/x\001") != NULL);
+	ob_free(&ob);
+}
+
 int main(void)
 {
+	test_lookup_release();
+	test_path_fits();
+	test_settle_fd();
 	test_raw_head();
 	test_numbers();
 	test_names();
