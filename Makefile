@@ -27,8 +27,16 @@ else
 LIB_CRYPTO = -lcrypto
 endif
 LIB_ZSTD = -lzstd
+# curses: the system's on macOS; on Linux ncursesw (UTF-8 names), whose
+# Debian link script also names libtinfo
+ifeq ($(OS),darwin)
+LIB_CURSES = -lncurses
+else
+LIB_CURSES = -lncursesw -ltinfo
+endif
+LIB_MHD = -lmicrohttpd
 
-PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write
+PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write iotrc-top
 iotrc-launch.dir  = bin/launch
 iotrc-launch.libs =
 iotrc-kdebug.dir  = bin/kdebug
@@ -37,9 +45,11 @@ iotrc-parse.dir   = filters/parse
 iotrc-parse.libs  = $(LIB_CRYPTO)
 iotrc-write.dir   = filters/write
 iotrc-write.libs  = $(LIB_ZSTD)
+iotrc-top.dir     = filters/top
+iotrc-top.libs    = $(LIB_ZSTD) $(LIB_CURSES) $(LIB_MHD)
 
 # Tests, fuzz targets and helpers link everything the library may need.
-ALL_LIBS = $(LIB_ZSTD) $(LIB_CRYPTO)
+ALL_LIBS = $(LIB_ZSTD) $(LIB_CRYPTO) $(LIB_CURSES) $(LIB_MHD)
 
 OSFILTER  = $(filter-out %_darwin.c %_linux.c,$(1)) $(filter %_$(OS).c,$(1))
 progsrcs  = $(call OSFILTER,$(wildcard $($(1).dir)/*.c))
