@@ -291,6 +291,13 @@ static int take_signals(void)
 	return stop;
 }
 
+/* A report, or plain text with nothing served, ends with the input; the
+ * terminal view and the page stay until they are told to stop. */
+static int done_at_end(const struct app *a)
+{
+	return a->o.report || (!a->tty && !a->http);
+}
+
 /* One turn: wait for input, keys, a signal or the next tick. 1: quit. */
 static int turn(struct app *a, int64_t *next_tick, int64_t *next_poll)
 {
@@ -309,6 +316,8 @@ static int turn(struct app *a, int64_t *next_tick, int64_t *next_poll)
 		*next_poll = now + 200000000;
 	} else if (!a->following && a->o.nfiles)
 		more = read_some(a, 1);
+	if (a->ended && done_at_end(a))
+		return 1;
 	loop_begin(&l);
 	is = loop_add(&l, sig_fd(), POLLIN);
 	if (!a->ended && !a->following && !a->o.nfiles)
@@ -326,16 +335,14 @@ static int turn(struct app *a, int64_t *next_tick, int64_t *next_poll)
 		read_some(a, 1);
 	if (ik >= 0 && loop_ready(&l, ik) && ttty_keys(a->tty, &a->t))
 		return 1;
-	/* plain text and nothing served: done at the end of input */
-	return a->ended && !a->tty && !a->http && !a->o.report;
+	return a->ended && done_at_end(a);
 }
 
 static void live(struct app *a)
 {
 	int64_t next_tick = mono_now_ns() + a->o.interval_ns, next_poll = 0;
 	while (!turn(a, &next_tick, &next_poll))
-		if (a->o.report && a->ended)
-			return;
+		;
 	if (!a->tty && !a->o.report && a->ended)
 		tick(a, mono_now_ns());    /* the final table */
 }

@@ -26,9 +26,9 @@ struct tcount {
 	uint64_t reads, writes, ops;  /* read rows, write rows, all rows */
 };
 
-/* What processes and files have in common: counters, rates, LRU place. */
+/* What processes and files have in common: counters, rates, activity. */
 struct tent {
-	struct tent *prev, *next;     /* activity order: head is the newest */
+	uint64_t seen;                /* top.seq at its last row: the newest is highest */
 	struct tcount c;
 	uint64_t cur_r, cur_w;        /* bytes in the interval under way */
 	uint64_t last_r, last_w;      /* bytes in the interval before it */
@@ -37,6 +37,10 @@ struct tent {
 };
 
 struct tfile;
+struct fslot {                    /* the file table's slots carry the hash: */
+	uint64_t hash;                /* a probe reads no entry it does not want */
+	struct tfile *f;
+};
 struct tproc {
 	struct tent e;
 	uint32_t pid;
@@ -75,14 +79,15 @@ struct trow {
 struct top {
 	uint64_t max_entries;         /* processes + files kept at most */
 	uint64_t nentries;
-	struct tent lru;              /* sentinel of the activity list */
+	uint64_t seq;                 /* counts touches: the activity clock */
 	struct tproc **procs;         /* every kept process, any order */
 	size_t nprocs, procs_cap;
 	struct tproc **pidtab;        /* pid -> its newest process (open addressing) */
 	size_t pid_cap, pid_used;
-	struct tfile **ftab;          /* (process, path) -> file (open addressing) */
+	struct fslot *ftab;           /* (process, path) -> file (open addressing) */
 	size_t ftab_cap;
 	uint64_t nfiles, next_id;
+	uint64_t folds;               /* budget sweeps so far */
 	struct tcount total;          /* everything ever read: exact */
 	struct tent tot;              /* rates of the total */
 	struct tcount other;          /* processes folded away */

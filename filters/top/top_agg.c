@@ -1,10 +1,13 @@
 /* top_agg.c — the counters: per process (pid + command + argv, started at
  * its first row) and per process per file, with the totals, in bounded
- * memory. Every process and file entry sits in one activity list; when
- * more than max_entries are kept, the least recently active is folded:
- * a file into its process's "(other)" counters, a process into the global
- * "(other)" row. Totals stay exact whatever is folded, and so do the
- * counters of every process still kept (its files plus its "(other)").
+ * memory. Every row stamps its file and then its process with the next
+ * tick of an activity clock (so a process is always newer than its files).
+ * When more than max_entries are kept, the least recently active tenth
+ * is folded in one sweep: files into their process's "(other)" counters,
+ * processes into the global "(other)" row. A sweep costs a pass over the
+ * entries, once per max_entries/10 new ones, and a row costs no list
+ * upkeep. Totals stay exact whatever is folded, and so do the counters of
+ * every process still kept (its files plus its "(other)").
  *
  * The fs stream has no exec or exit rows (iotrc-parse keeps them to
  * itself), so a process is told apart by what its rows carry: a pid whose
@@ -30,7 +33,6 @@ void top_init(struct top *t, uint64_t max_entries, int64_t now_ns)
 {
 	memset(t, 0, sizeof *t);
 	t->max_entries = max_entries < 4 ? 4 : max_entries;
-	t->lru.prev = t->lru.next = &t->lru;
 	t->pid_cap = 1024;
 	t->pidtab = xcalloc(t->pid_cap, sizeof *t->pidtab);
 	t->ftab_cap = 4096;
@@ -43,39 +45,21 @@ void top_init(struct top *t, uint64_t max_entries, int64_t now_ns)
 
 void top_free(struct top *t)
 {
-	struct tent *e = t->lru.next;
-	while (e != &t->lru) {
-		struct tent *n = e->next;
-		if (!e->is_file)
-			free(((struct tproc *)e)->cmdline);
-		free(e);
-		e = n;
+	for (size_t i = 0; i < t->nprocs; i++) {
+		struct tproc *p = t->procs[i];
+		while (p->files) {
+			struct tfile *f = p->files;
+			p->files = f->pnext;
+			free(f);
+		}
+		free(p->cmdline);
+		free(p);
 	}
 	free(t->procs);
 	free(t->pidtab);
 	free(t->ftab);
 	pthread_mutex_destroy(&t->lock);
 	memset(t, 0, sizeof *t);
-}
-
-/* ---- activity list ---- */
-
-static void lru_unlink(struct tent *e)
-{
-	e->prev->next = e->next;
-	e->next->prev = e->prev;
-}
-
-static void lru_front(struct top *t, struct tent *e)
-{
-	if (t->lru.next == e)
-		return;
-	if (e->next)
-		lru_unlink(e);
-	e->next = t->lru.next;
-	e->prev = &t->lru;
-	t->lru.next->prev = e;
-	t->lru.next = e;
 }
 
 /* ---- rates: counted per interval, lazily (nothing walks every entry) ---- */
@@ -219,43 +203,42 @@ static void pid_del(struct top *t, const struct tproc *p)
 	}
 }
 
-static void ftab_insert(struct top *t, struct tfile *f);
+static void ftab_insert(struct top *t, struct tfile *f)
+{
+	size_t i = FILE_HOME(t, f->hash);
+	while (t->ftab[i].f)
+		i = (i + 1) & (t->ftab_cap - 1);
+	t->ftab[i].hash = f->hash;
+	t->ftab[i].f = f;
+}
 
 static void ftab_grow(struct top *t)
 {
-	struct tfile **old = t->ftab;
+	struct fslot *old = t->ftab;
 	size_t oc = t->ftab_cap;
 	t->ftab_cap *= 2;
 	t->ftab = xcalloc(t->ftab_cap, sizeof *t->ftab);
 	for (size_t i = 0; i < oc; i++)
-		if (old[i])
-			ftab_insert(t, old[i]);
+		if (old[i].f)
+			ftab_insert(t, old[i].f);
 	free(old);
-}
-
-static void ftab_insert(struct top *t, struct tfile *f)
-{
-	size_t i = FILE_HOME(t, f->hash);
-	while (t->ftab[i])
-		i = (i + 1) & (t->ftab_cap - 1);
-	t->ftab[i] = f;
 }
 
 static void ftab_del(struct top *t, const struct tfile *f)
 {
 	size_t mask = t->ftab_cap - 1, i = FILE_HOME(t, f->hash), j;
-	while (t->ftab[i] != f)
+	while (t->ftab[i].f != f)
 		i = (i + 1) & mask;
-	t->ftab[i] = NULL;
+	t->ftab[i].f = NULL;
 	for (j = i;;) {
 		size_t home;
 		j = (j + 1) & mask;
-		if (!t->ftab[j])
+		if (!t->ftab[j].f)
 			return;
-		home = FILE_HOME(t, t->ftab[j]->hash);
+		home = FILE_HOME(t, t->ftab[j].hash);
 		if ((j > i && (home <= i || home > j)) || (j < i && home <= i && home > j)) {
 			t->ftab[i] = t->ftab[j];
-			t->ftab[j] = NULL;
+			t->ftab[j].f = NULL;
 			i = j;
 		}
 	}
@@ -297,7 +280,6 @@ static void fold_file(struct top *t, struct tfile *f)
 	p->other_files++;
 	file_unlink(f);
 	ftab_del(t, f);
-	lru_unlink(&f->e);
 	if (t->lastf == f)
 		t->lastf = NULL;
 	t->nfiles--;
@@ -315,26 +297,77 @@ static void fold_proc(struct top *t, struct tproc *p)
 	pid_del(t, p);
 	t->procs[p->idx] = t->procs[--t->nprocs];
 	t->procs[p->idx]->idx = p->idx;
-	lru_unlink(&p->e);
 	if (t->lastp == p)
 		t->lastp = NULL, t->lastf = NULL;
 	t->nentries--;
 	proc_free(p);
 }
 
-/* Fold the least recently active entries until the budget holds. The
- * newest two (this row's process and file) are never folded. */
+/* The k-th smallest of v[0..n) (k < n), reordering v (quickselect). */
+static uint64_t kth_smallest(uint64_t *v, size_t n, size_t k)
+{
+	size_t lo = 0, hi = n - 1;
+	while (lo < hi) {
+		uint64_t a = v[lo], b = v[lo + (hi - lo) / 2], c = v[hi], pivot, tmp;
+		size_t i = lo, j = hi;
+		pivot = a < b ? (b < c ? b : a < c ? c : a) : (a < c ? a : b < c ? c : b);
+		while (i <= j) {
+			while (v[i] < pivot)
+				i++;
+			while (v[j] > pivot)
+				j--;
+			if (i <= j) {
+				tmp = v[i], v[i] = v[j], v[j] = tmp;
+				i++;
+				if (j == 0)
+					break;
+				j--;
+			}
+		}
+		if (k <= j)
+			hi = j;
+		else if (k >= i)
+			lo = i;
+		else
+			return v[k];
+	}
+	return v[k];
+}
+
+/* Over the budget: fold the least recently active tenth of the entries.
+ * Files go first (into their process's "(other)"), then processes (a
+ * process is newer than all its files, so none it keeps is left). The
+ * newest two (this row's process and file) always stay. */
 static void enforce_budget(struct top *t)
 {
-	while (t->nentries > t->max_entries) {
-		struct tent *e = t->lru.prev;
-		if (e == t->lru.next || e->prev == t->lru.next)
-			return;
-		if (e->is_file)
-			fold_file(t, (struct tfile *)e);
-		else
-			fold_proc(t, (struct tproc *)e);
-	}
+	size_t n = (size_t)t->nentries, k = 0, nf = 0, np = 0;
+	size_t keep = (size_t)(t->max_entries - t->max_entries / 10);
+	size_t drop = n - (keep >= 2 && keep < n ? keep : 2);
+	uint64_t *seen = xmalloc(n * sizeof *seen), cut;
+	struct tfile **fv;
+	struct tproc **pv;
+	for (size_t i = 0; i < t->ftab_cap; i++)
+		if (t->ftab[i].f)
+			seen[k++] = t->ftab[i].f->e.seen;
+	for (size_t i = 0; i < t->nprocs; i++)
+		seen[k++] = t->procs[i]->e.seen;
+	cut = kth_smallest(seen, k, drop - 1);   /* the stamps are unique */
+	free(seen);
+	fv = xmalloc(drop * sizeof *fv);
+	pv = xmalloc(drop * sizeof *pv);
+	for (size_t i = 0; i < t->ftab_cap; i++)
+		if (t->ftab[i].f && t->ftab[i].f->e.seen <= cut)
+			fv[nf++] = t->ftab[i].f;
+	for (size_t i = 0; i < t->nprocs; i++)
+		if (t->procs[i]->e.seen <= cut)
+			pv[np++] = t->procs[i];
+	for (size_t i = 0; i < nf; i++)
+		fold_file(t, fv[i]);
+	for (size_t i = 0; i < np; i++)
+		fold_proc(t, pv[i]);
+	free(fv);
+	free(pv);
+	t->folds++;
 }
 
 static void copy_ts(char *dst, const char *s, size_t n)
@@ -403,9 +436,12 @@ static struct tfile *file_get(struct top *t, struct tproc *p, const char *s, siz
 	if (f && f->proc == p && f->len == n && memcmp(f->path, s, n) == 0)
 		return f;
 	h = hash_path(p->id, s, n);
-	for (i = FILE_HOME(t, h); (f = t->ftab[i]); i = (i + 1) & (t->ftab_cap - 1))
-		if (f->hash == h && f->proc == p && f->len == n && memcmp(f->path, s, n) == 0)
-			return t->lastf = f;
+	for (i = FILE_HOME(t, h); t->ftab[i].f; i = (i + 1) & (t->ftab_cap - 1))
+		if (t->ftab[i].hash == h) {
+			f = t->ftab[i].f;
+			if (f->proc == p && f->len == n && memcmp(f->path, s, n) == 0)
+				return t->lastf = f;
+		}
 	if ((t->nfiles + 1) * 2 > t->ftab_cap)
 		ftab_grow(t);
 	f = xmalloc(sizeof *f + n + 1);
@@ -438,8 +474,8 @@ void top_row(struct top *t, const struct trow *r)
 	ent_add(t, &t->tot, r->op, b);
 	t->total = t->tot.c;
 	copy_ts(p->last, r->ts, r->tsn);
-	lru_front(t, &f->e);          /* the process ahead of its files */
-	lru_front(t, &p->e);
+	f->e.seen = ++t->seq;         /* the process newer than its files */
+	p->e.seen = ++t->seq;
 	if (t->nentries > t->max_entries)
 		enforce_budget(t);
 }
