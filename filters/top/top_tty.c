@@ -28,6 +28,7 @@ struct ttty {
 	uint32_t sel_pid;             /* the selected process, kept across */
 	uint64_t sel_id;              /* refreshes while rows move */
 	int drill;                    /* showing a process's files */
+	int open;                     /* Enter: open the selected one at the next draw */
 	uint32_t dpid;
 	uint64_t did;
 	struct top *t;
@@ -223,6 +224,10 @@ static void draw_procs(struct ttty *v, const struct top *t, int rows, int cols)
 				addch(' ');
 			attroff(A_REVERSE | A_BOLD);
 			v->sel_pid = p->pid, v->sel_id = p->id;
+			if (v->open) {       /* keys are taken before the rows are known */
+				v->drill = 1;
+				v->dpid = p->pid, v->did = p->id;
+			}
 		}
 	}
 	if (t->other_procs && !v->filter[0]) {
@@ -313,16 +318,23 @@ void ttty_draw(struct ttty *v, struct top *t, const struct tstatus *st)
 	getmaxyx(stdscr, rows, cols);
 	erase();
 	if (rows < 8 || cols < 40) {
-		mvaddstr(0, 0, "iotrc-top: the terminal is too small");
+		mvaddstr(0, 0, "terminal too small");
 		refresh();
 		return;
 	}
 	top_lock(t);
 	header_lines(v, t, st, cols);
+	if (!v->drill)
+		draw_procs(v, t, rows, cols);
+	if (v->drill && v->open) {        /* Enter opened the selected process */
+		v->open = 0;
+		v->sel = v->scroll = 0;
+		erase();
+		header_lines(v, t, st, cols);
+	}
+	v->open = 0;
 	if (v->drill)
 		draw_files(v, t, rows, cols);
-	else
-		draw_procs(v, t, rows, cols);
 	top_unlock(t);
 	footer(v, rows, cols);
 	refresh();
@@ -386,11 +398,7 @@ static int key(struct ttty *v, int ch)
 	case KEY_NPAGE: case ' ': move_sel(v, page); break;
 	case KEY_HOME: move_sel(v, -(long)v->sel); break;
 	case '\n': case '\r': case KEY_ENTER: case KEY_RIGHT:
-		if (!v->drill && v->sel_pid) {
-			v->drill = 1;
-			v->dpid = v->sel_pid, v->did = v->sel_id;
-			v->sel = v->scroll = 0;
-		}
+		v->open = !v->drill;
 		break;
 	case 27: case KEY_LEFT: case KEY_BACKSPACE: case 127: case 8:
 		if (v->drill) {
