@@ -137,7 +137,8 @@ run: all
 	scripts/trace-fs
 
 # Compile and link every tool for macOS with zig cc (see scripts/get-zig),
-# against .tbd stubs of zstd, curl and yaml (scripts/macos-stubs).
+# against .tbd stubs of zstd, curl, yaml, microhttpd and curses
+# (scripts/macos-stubs).
 macos-check:
 	@zig=$$(scripts/get-zig) || exit $$?; \
 	scripts/macos-stubs $(BUILD)-macos-stubs || exit 1; \
