@@ -72,6 +72,7 @@ struct trow {
 	enum top_op op;
 	uint32_t pid;
 	uint64_t bytes;
+	uint64_t hash;                /* top_hash(pid, path) */
 	const char *cmd, *path, *ts, *cmdline;
 	size_t cmdn, pathn, tsn, cmdlinen;
 };
@@ -102,6 +103,12 @@ struct top {
 void top_init(struct top *t, uint64_t max_entries, int64_t now_ns);
 void top_free(struct top *t);
 void top_row(struct top *t, const struct trow *r);
+/* The hash of a row's (pid, file), and hints that bring the table slot,
+ * then the entry it names, into the cache ahead of top_row: rows are
+ * counted in batches so that their cache misses overlap. */
+uint64_t top_hash(uint32_t pid, const char *path, size_t n);
+void top_prefetch_slot(const struct top *t, uint64_t hash);
+void top_prefetch_entry(const struct top *t, uint64_t hash);
 /* A new interval begins at now_ns; the one that ends gives the rates. */
 void top_tick(struct top *t, int64_t now_ns);
 /* Bytes per second of reads and writes over the last whole interval. */
@@ -113,6 +120,7 @@ struct tproc *top_find(const struct top *t, uint32_t pid, uint64_t id);
 
 /* ---- top_csv.c ---- */
 #define TCSV_MAXROW (1u << 20)
+#define TCSV_BATCH 16
 struct tcsv {
 	struct top *top;
 	struct csvscan cs;
@@ -125,6 +133,8 @@ struct tcsv {
 	int col[8];                   /* our fields' positions in the header */
 	char *header;                 /* the header row as read */
 	size_t hlen;
+	struct trow batch[TCSV_BATCH];    /* rows parsed, not yet counted */
+	int nbatch;
 	const char *name;             /* for messages */
 	char err[512];                /* the reason when a call returned -1 */
 	uint64_t rows, malformed, too_long, headers;

@@ -428,14 +428,35 @@ static struct tproc *proc_get(struct top *t, const struct trow *r)
 	return t->lastp;
 }
 
-static struct tfile *file_get(struct top *t, struct tproc *p, const char *s, size_t n)
+uint64_t top_hash(uint32_t pid, const char *path, size_t n)
+{
+	return hash_path(pid, path, n);
+}
+
+void top_prefetch_slot(const struct top *t, uint64_t h)
+{
+	__builtin_prefetch(&t->ftab[FILE_HOME(t, h)]);
+}
+
+void top_prefetch_entry(const struct top *t, uint64_t h)
+{
+	for (size_t i = FILE_HOME(t, h); t->ftab[i].f; i = (i + 1) & (t->ftab_cap - 1))
+		if (t->ftab[i].hash == h) {
+			const struct tfile *f = t->ftab[i].f;
+			__builtin_prefetch(f);
+			__builtin_prefetch((const char *)f + 64);
+			__builtin_prefetch(f->path + 64);
+			return;
+		}
+}
+
+static struct tfile *file_get(struct top *t, struct tproc *p, const char *s, size_t n,
+                              uint64_t h)
 {
 	struct tfile *f = t->lastf;
-	uint64_t h;
 	size_t i;
 	if (f && f->proc == p && f->len == n && memcmp(f->path, s, n) == 0)
 		return f;
-	h = hash_path(p->id, s, n);
 	for (i = FILE_HOME(t, h); t->ftab[i].f; i = (i + 1) & (t->ftab_cap - 1))
 		if (t->ftab[i].hash == h) {
 			f = t->ftab[i].f;
@@ -467,7 +488,7 @@ static struct tfile *file_get(struct top *t, struct tproc *p, const char *s, siz
 void top_row(struct top *t, const struct trow *r)
 {
 	struct tproc *p = proc_get(t, r);
-	struct tfile *f = file_get(t, p, r->path, r->pathn);
+	struct tfile *f = file_get(t, p, r->path, r->pathn, r->hash);
 	uint64_t b = r->op == OP_OTHER ? 0 : r->bytes;
 	ent_add(t, &f->e, r->op, b);
 	ent_add(t, &p->e, r->op, b);

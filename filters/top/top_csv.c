@@ -66,19 +66,17 @@ static inline uint64_t eq_bytes(uint64_t w, uint64_t pattern)
 }
 
 /* Most rows hold no quote: their fields are found eight bytes at a time.
- * -1 when a quote turns up (the caller splits the row the slow way). */
+ * -1 when there is a quote (the caller splits the row the slow way). */
 static int split_plain(const char *p, size_t n, struct field *f, int max, int *nf)
 {
-	const uint64_t commas = 0x2C2C2C2C2C2C2C2CULL, quotes = 0x2222222222222222ULL;
+	const uint64_t commas = 0x2C2C2C2C2C2C2C2CULL;
 	const char *start = p, *s = p, *end = p + n;
 	int k = 0;
-	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__)
+	if (__BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__ || memchr(p, '"', n))
 		return -1;
 	for (; s + 8 <= end; s += 8) {
 		uint64_t w, m;
 		memcpy(&w, s, 8);
-		if (eq_bytes(w, quotes))
-			return -1;
 		for (m = eq_bytes(w, commas); m; m &= m - 1) {
 			const char *comma = s + (__builtin_ctzll(m) >> 3);
 			if (k == max)
@@ -88,9 +86,7 @@ static int split_plain(const char *p, size_t n, struct field *f, int max, int *n
 			start = comma + 1;
 		}
 	}
-	for (; s < end; s++) {
-		if (*s == '"')
-			return -1;
+	for (; s < end; s++)
 		if (*s == ',') {
 			if (k == max)
 				return *nf = max + 1, 0;
@@ -98,7 +94,6 @@ static int split_plain(const char *p, size_t n, struct field *f, int max, int *n
 			k++;
 			start = s + 1;
 		}
-	}
 	if (k == max)
 		return *nf = max + 1, 0;
 	f[k].p = start, f[k].n = (size_t)(end - start);
@@ -109,14 +104,15 @@ static int split_plain(const char *p, size_t n, struct field *f, int max, int *n
 /* Split row p[0..n) into fields (at most max; *nf gets the count, max + 1
  * when there are more). A field that starts with a quote is unquoted into
  * scratch: "" is a quote, a lone quote closes it and what follows up to
- * the comma is data (as lib/csvscan frames it). */
-static void split(struct tcsv *c, const char *p, size_t n, struct field *f, int max, int *nf)
+ * the comma is data (as lib/csvscan frames it). 1 when scratch holds some
+ * field (valid until the next split), 0 when all point into p. */
+static int split(struct tcsv *c, const char *p, size_t n, struct field *f, int max, int *nf)
 {
 	const char *end = p + n;
 	char *s;
 	int k = 0;
 	if (split_plain(p, n, f, max, nf) == 0)
-		return;
+		return 0;
 	if (c->scap < n) {
 		free(c->scratch);
 		c->scap = n;
@@ -127,7 +123,7 @@ static void split(struct tcsv *c, const char *p, size_t n, struct field *f, int 
 		const char *comma;
 		if (k == max) {
 			*nf = max + 1;
-			return;
+			return 1;
 		}
 		if (p < end && *p == '"') {
 			char *start = s;
@@ -164,7 +160,7 @@ static void split(struct tcsv *c, const char *p, size_t n, struct field *f, int 
 		k++;
 		if (comma == end) {
 			*nf = k;
-			return;
+			return 1;
 		}
 		p = comma + 1;
 	}
@@ -266,7 +262,22 @@ static enum top_op op_of(const struct field *f)
 
 static const struct field none = { "", 0 };
 
-static int row(struct tcsv *c, const char *p, size_t n)
+/* Count the rows held: their table slots were asked for as they were
+ * parsed; now their entries, then the counting, so that the cache misses
+ * of a batch overlap instead of coming one after the other. */
+static void flush_batch(struct tcsv *c)
+{
+	for (int i = 0; i < c->nbatch; i++)
+		top_prefetch_entry(c->top, c->batch[i].hash);
+	for (int i = 0; i < c->nbatch; i++)
+		top_row(c->top, &c->batch[i]);
+	c->nbatch = 0;
+}
+
+/* One row. batchable: its bytes stay where they are until the end of
+ * this tcsv_feed (not the carry buffer, not unquoted into scratch), so it
+ * may wait in the batch. */
+static int row(struct tcsv *c, const char *p, size_t n, int batchable)
 {
 	struct field f[MAXFIELDS];
 	const struct field *ts, *cl;
@@ -288,7 +299,8 @@ static int row(struct tcsv *c, const char *p, size_t n)
 		if (nf >= 1 && f[0].n == strlen(kname[0]) && memcmp(f[0].p, kname[0], f[0].n) == 0)
 			return header(c, p, n);
 	}
-	split(c, p, n, f, c->ncols, &nf);
+	if (split(c, p, n, f, c->ncols, &nf))
+		batchable = 0;
 	if (nf != c->ncols) {
 		c->malformed++;
 		return 0;
@@ -311,8 +323,17 @@ static int row(struct tcsv *c, const char *p, size_t n)
 	r.path = f[c->col[K_FILE]].p, r.pathn = f[c->col[K_FILE]].n;
 	r.ts = ts->p, r.tsn = ts->n;
 	r.cmdline = cl->p, r.cmdlinen = cl->n;
+	r.hash = top_hash(r.pid, r.path, r.pathn);
 	c->rows++;
-	top_row(c->top, &r);
+	if (!batchable) {
+		flush_batch(c);
+		top_row(c->top, &r);
+		return 0;
+	}
+	top_prefetch_slot(c->top, r.hash);
+	c->batch[c->nbatch++] = r;
+	if (c->nbatch == TCSV_BATCH)
+		flush_batch(c);
 	return 0;
 }
 
@@ -343,24 +364,27 @@ int tcsv_feed(struct tcsv *c, const char *p, size_t n)
 		int rc = 0;
 		if (k == n - off) {
 			carry(c, p + off, k);
-			return 0;
+			break;
 		}
 		if (c->clen || c->skipping) {
 			carry(c, p + off, k);
 			if (c->skipping)
 				c->too_long++;
 			else
-				rc = row(c, c->carry, c->clen);
+				rc = row(c, c->carry, c->clen, 0);
 			c->clen = 0;
 			c->skipping = 0;
 		} else if (k > TCSV_MAXROW) {
 			c->too_long++;
 		} else
-			rc = row(c, p + off, k);
-		if (rc < 0)
+			rc = row(c, p + off, k, 1);
+		if (rc < 0) {
+			flush_batch(c);
 			return -1;
+		}
 		off += k + 1;
 	}
+	flush_batch(c);               /* its rows point into p */
 	return 0;
 }
 
@@ -372,7 +396,7 @@ int tcsv_finish(struct tcsv *c)
 	else if (c->clen && c->cs.st == CSVS_QUOTED)
 		c->malformed++;           /* the last row ends inside quotes */
 	else if (c->clen)
-		rc = row(c, c->carry, c->clen);
+		rc = row(c, c->carry, c->clen, 0);
 	c->clen = 0;
 	c->skipping = 0;
 	csvscan_init(&c->cs);
