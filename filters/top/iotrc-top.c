@@ -146,8 +146,10 @@ static void fail(struct app *a, const char *msg)
 static void warn_input(struct app *a, const char *msg)
 {
 	a->status = EXIT_RUNTIME;
+	top_lock(&a->t);              /* the HTTP thread shows the note */
 	snprintf(a->note, sizeof a->note, "%s", msg);
 	a->st.note = a->note;
+	top_unlock(&a->t);
 	if (!a->tty)
 		warnmsg("%s", msg);
 }
@@ -246,18 +248,20 @@ static void tick(struct app *a, int64_t now)
 
 static void report(struct app *a)
 {
-	enum top_sort by = (enum top_sort)a->o.sort;
 	int text = a->o.report == R_TEXT || a->o.report == R_HTML;
-	size_t n = a->o.top >= 0 ? (size_t)a->o.top : text ? 20 : 0;
-	size_t nf = a->o.files >= 0 ? (size_t)a->o.files : text ? 10 : 0;
+	struct trep r = {
+		(enum top_sort)a->o.sort, a->o.filter,
+		a->o.top >= 0 ? (size_t)a->o.top : text ? 20 : 0,
+		a->o.files >= 0 ? (size_t)a->o.files : text ? 10 : 0,
+	};
 	struct json j;
 	update_status(a);
 	switch (a->o.report) {
-	case R_TEXT: ttext_report(&a->out, &a->t, &a->st, by, n, nf); break;
-	case R_CSV: tcsv_report(&a->out, &a->t, by, n, nf); break;
+	case R_TEXT: ttext_report(&a->out, &a->t, &a->st, &r); break;
+	case R_CSV: tcsv_report(&a->out, &a->t, &r); break;
 	case R_JSON:
 		json_init(&j, 1);
-		tjson_report(&j, &a->t, &a->st, by, n, nf);
+		tjson_report(&j, &a->t, &a->st, &r);
 		if (json_flush(&j) < 0)
 			die(EXIT_RUNTIME, "stdout: %s", strerror(j.err));
 		json_free(&j);
@@ -268,7 +272,7 @@ static void report(struct app *a)
 		if (fd < 0)
 			dieerr(EXIT_RUNTIME, "%s", a->o.html);
 		ob_init(&h, fd, 1 << 16);
-		thtml_report(&h, &a->t, &a->st, by, n, nf);
+		thtml_report(&h, &a->t, &a->st, &r);
 		if (ob_flush(&h) < 0 || close(fd) < 0)
 			die(EXIT_RUNTIME, "%s: %s", a->o.html, strerror(h.err ? h.err : errno));
 		ob_free(&h);

@@ -239,20 +239,27 @@ void tjson_overview(struct json *j, const struct top *t, const struct tstatus *s
 /* One process and its files; 0, or -1 if there is no such process. */
 int tjson_process(struct json *j, const struct top *t, uint32_t pid, uint64_t id,
                   enum top_sort by, size_t n);
-/* --json: every process (n, 0 all) with its files (nf, 0 all). */
+/* Reports: the processes (n, 0 all; those whose command holds filter,
+ * NULL all), each with its files (nf, 0 all). */
+struct trep {
+	enum top_sort by;
+	const char *filter;
+	size_t n, nf;
+};
+/* --json */
 void tjson_report(struct json *j, const struct top *t, const struct tstatus *st,
-                  enum top_sort by, size_t n, size_t nf);
+                  const struct trep *r);
 
 /* ---- top_text.c ---- */
 void ttext_snapshot(struct obuf *o, const struct top *t, const struct tstatus *st,
                     enum top_sort by, const char *filter, size_t n);
 void ttext_report(struct obuf *o, const struct top *t, const struct tstatus *st,
-                  enum top_sort by, size_t n, size_t nf);
-void tcsv_report(struct obuf *o, const struct top *t, enum top_sort by, size_t n, size_t nf);
+                  const struct trep *r);
+void tcsv_report(struct obuf *o, const struct top *t, const struct trep *r);
 
 /* ---- top_html.c ---- */
 void thtml_report(struct obuf *o, const struct top *t, const struct tstatus *st,
-                  enum top_sort by, size_t n, size_t nf);
+                  const struct trep *r);
 /* s[0..n) as HTML text (&<>"' escaped, non-UTF-8 bytes as U+FFFD). */
 void html_text(struct obuf *o, const char *s, size_t n);
 

@@ -92,7 +92,8 @@ static uint64_t total_of(const struct tcount *c)
 	return c->rbytes + c->wbytes;
 }
 
-static void proc_table(struct obuf *o, const struct top *t, struct tproc **pl, size_t shown)
+static void proc_table(struct obuf *o, const struct top *t, struct tproc **pl, size_t shown,
+                       int with_other)
 {
 	uint64_t max = 1;
 	for (size_t i = 0; i < shown; i++)
@@ -114,7 +115,7 @@ static void proc_table(struct obuf *o, const struct top *t, struct tproc **pl, s
 		count_cells(o, &p->e.c, max);
 		outf(o, "<td>%llu</td></tr>\n", (unsigned long long)(p->nfiles + p->other_files));
 	}
-	if (t->other_procs) {
+	if (t->other_procs && with_other) {
 		puts_(o, "<tr><td></td><td class=l>" TOP_OTHER "</td><td class=l muted>");
 		outf(o, "%llu processes folded</td>", (unsigned long long)t->other_procs);
 		count_cells(o, &t->other, max);
@@ -164,11 +165,11 @@ static void file_table(struct obuf *o, const struct top *t, const struct tproc *
 }
 
 void thtml_report(struct obuf *o, const struct top *t, const struct tstatus *st,
-                  enum top_sort by, size_t n, size_t nf)
+                  const struct trep *r)
 {
 	struct tproc **pl;
-	size_t k = top_list_procs(t, by, NULL, &pl), shown = n && k > n ? n : k;
-	char r[16], w[16];
+	size_t k = top_list_procs(t, r->by, r->filter, &pl), shown = r->n && k > r->n ? r->n : k;
+	char rb[16], wb[16];
 	puts_(o, "<!DOCTYPE html>\n<html lang=en><head><meta charset=utf-8>\n"
 	         "<meta name=viewport content=\"width=device-width\">\n<title>iotrc-top: ");
 	html_text(o, st->input, strlen(st->input));
@@ -177,20 +178,20 @@ void thtml_report(struct obuf *o, const struct top *t, const struct tstatus *st,
 	puts_(o, "</head><body>\n<h1>iotrc-top: ");
 	html_text(o, st->input, strlen(st->input));
 	puts_(o, "</h1>\n");
-	fmt_human(r, (double)t->total.rbytes);
-	fmt_human(w, (double)t->total.wbytes);
+	fmt_human(rb, (double)t->total.rbytes);
+	fmt_human(wb, (double)t->total.wbytes);
 	outf(o, "<p>%llu rows (%llu malformed). Read <b title=\"%llu bytes\">%s</b> in %llu reads, "
 	        "wrote <b title=\"%llu bytes\">%s</b> in %llu writes; %llu operations.",
 	     (unsigned long long)st->rows, (unsigned long long)st->malformed,
-	     (unsigned long long)t->total.rbytes, r, (unsigned long long)t->total.reads,
-	     (unsigned long long)t->total.wbytes, w, (unsigned long long)t->total.writes,
+	     (unsigned long long)t->total.rbytes, rb, (unsigned long long)t->total.reads,
+	     (unsigned long long)t->total.wbytes, wb, (unsigned long long)t->total.writes,
 	     (unsigned long long)t->total.ops);
 	puts_(o, "<span class=key><span class=r></span>read<span class=w></span>write</span></p>\n");
 	outf(o, "<h2>Processes by %s bytes <span class=muted>%zu of %zu</span></h2>\n",
-	     top_sort_names[by], shown, k);
-	proc_table(o, t, pl, shown);
+	     top_sort_names[r->by], shown, k);
+	proc_table(o, t, pl, shown, !r->filter || !*r->filter);
 	for (size_t i = 0; i < shown; i++)
-		file_table(o, t, pl[i], by, nf);
+		file_table(o, t, pl[i], r->by, r->nf);
 	puts_(o, "</body></html>\n");
 	free(pl);
 }

@@ -163,18 +163,20 @@ int tjson_process(struct json *j, const struct top *t, uint32_t pid, uint64_t id
 }
 
 void tjson_report(struct json *j, const struct top *t, const struct tstatus *st,
-                  enum top_sort by, size_t n, size_t nf)
+                  const struct trep *r)
 {
 	struct tproc **pl;
-	size_t k = top_list_procs(t, by, NULL, &pl);
+	size_t k = top_list_procs(t, r->by, r->filter, &pl), n = r->n;
 	json_obj(j);
-	head(j, t, st, by);
+	head(j, t, st, r->by);
+	json_key(j, "filter");
+	json_cstr(j, r->filter ? r->filter : "");
 	json_key(j, "processes");
 	json_arr(j);
 	for (size_t i = 0; i < k && (!n || i < n); i++) {
 		json_obj(j);
 		proc_fields(j, t, pl[i]);
-		files(j, t, pl[i], by, nf);
+		files(j, t, pl[i], r->by, r->nf);
 		json_end(j);
 	}
 	json_end(j);

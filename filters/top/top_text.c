@@ -169,23 +169,30 @@ static void proc_files(struct obuf *o, const struct top *t, const struct tproc *
 }
 
 void ttext_report(struct obuf *o, const struct top *t, const struct tstatus *st,
-                  enum top_sort by, size_t n, size_t nf)
+                  const struct trep *r)
 {
 	struct tproc **pl;
-	size_t k = top_list_procs(t, by, NULL, &pl), shown = n && k > n ? n : k;
+	size_t k = top_list_procs(t, r->by, r->filter, &pl), shown = r->n && k > r->n ? r->n : k;
 	outf(o, "iotrc-top report: %s\n", st->input);
 	outf(o, "rows %llu (%llu malformed); processes %llu (%llu folded into " TOP_OTHER
 	        "), files %llu (%llu folded)\n",
 	     u(st->rows), u(st->malformed), u(t->nprocs + t->other_procs), u(t->other_procs),
 	     u(t->nfiles + t->other_files + 0), u(t->other_files));
 	totals_line(o, t);
-	outf(o, "\nprocesses by %s bytes, %zu of %zu\n", top_sort_names[by], shown, k);
+	outf(o, "\nprocesses by %s bytes, %zu of %zu", top_sort_names[r->by], shown, k);
+	if (r->filter && *r->filter) {
+		outf(o, " whose command holds \"");
+		safe(o, r->filter, strlen(r->filter), 64, 0);
+		ob_putc(o, '"');
+	}
+	ob_putc(o, '\n');
 	proc_head(o, 0, 1);
 	for (size_t i = 0; i < shown; i++)
 		proc_line(o, t, pl[i], 0, 1);
-	other_line(o, t, 0, 1);
+	if (!r->filter || !*r->filter)
+		other_line(o, t, 0, 1);
 	for (size_t i = 0; i < shown; i++)
-		proc_files(o, t, pl[i], by, nf);
+		proc_files(o, t, pl[i], r->by, r->nf);
 	free(pl);
 }
 
@@ -219,26 +226,26 @@ static void csv_lead(struct obuf *o, const char *kind, const struct tproc *p)
 			csv_empty(o);
 }
 
-void tcsv_report(struct obuf *o, const struct top *t, enum top_sort by, size_t n, size_t nf)
+void tcsv_report(struct obuf *o, const struct top *t, const struct trep *r)
 {
 	static const char *const cols[] = {
 		"kind", "pid", "id", "command", "start", "last", "file",
 		"read_bytes", "write_bytes", "reads", "writes", "ops", "folded",
 	};
 	struct tproc **pl;
-	size_t k = top_list_procs(t, by, NULL, &pl);
+	size_t k = top_list_procs(t, r->by, r->filter, &pl);
 	csv_header(o, cols, sizeof cols / sizeof *cols);
 	csv_lead(o, "total", NULL);
 	csv_empty(o);
 	csv_counts(o, &t->total, 0);
-	for (size_t i = 0; i < k && (!n || i < n); i++) {
+	for (size_t i = 0; i < k && (!r->n || i < r->n); i++) {
 		const struct tproc *p = pl[i];
 		struct tfile **fl;
-		size_t m = top_list_files(t, p, by, &fl);
+		size_t m = top_list_files(t, p, r->by, &fl);
 		csv_lead(o, "process", p);
 		csv_empty(o);
 		csv_counts(o, &p->e.c, 0);
-		for (size_t j = 0; j < m && (!nf || j < nf); j++) {
+		for (size_t j = 0; j < m && (!r->nf || j < r->nf); j++) {
 			csv_lead(o, "file", p);
 			csv_str(o, fl[j]->path, fl[j]->len);
 			csv_counts(o, &fl[j]->e.c, 0);
@@ -250,7 +257,7 @@ void tcsv_report(struct obuf *o, const struct top *t, enum top_sort by, size_t n
 		}
 		free(fl);
 	}
-	if (t->other_procs) {
+	if (t->other_procs && (!r->filter || !*r->filter)) {
 		csv_lead(o, "other", NULL);
 		csv_empty(o);
 		csv_counts(o, &t->other, t->other_procs);

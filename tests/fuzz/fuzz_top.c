@@ -67,17 +67,19 @@ static void check(const struct top *t, const struct tcsv *c)
 static void reports(struct top *t)
 {
 	struct tstatus st = { "fuzz", 0, 0, 1, NULL };
+	struct trep r1 = { SORT_TOTAL, NULL, 5, 3 }, r2 = { SORT_READ, "a", 0, 0 };
+	struct trep r3 = { SORT_WRITE, NULL, 0, 2 }, r4 = { SORT_OPS, NULL, 0, 0 };
 	struct obuf o;
 	struct json j;
 	ob_init(&o, devnull, 4096);
-	ttext_report(&o, t, &st, SORT_TOTAL, 5, 3);
+	ttext_report(&o, t, &st, &r1);
 	ttext_snapshot(&o, t, &st, SORT_RATE, "a", 0);
-	tcsv_report(&o, t, SORT_READ, 0, 0);
-	thtml_report(&o, t, &st, SORT_WRITE, 0, 2);
+	tcsv_report(&o, t, &r2);
+	thtml_report(&o, t, &st, &r3);
 	ob_flush(&o);
 	ob_free(&o);
 	json_init(&j, devnull);
-	tjson_report(&j, t, &st, SORT_OPS, 0, 0);
+	tjson_report(&j, t, &st, &r4);
 	if (t->nprocs)
 		tjson_process(&j, t, t->procs[0]->pid, 0, SORT_TOTAL, 0);
 	tjson_overview(&j, t, &st, SORT_TOTAL, "x", 10);
