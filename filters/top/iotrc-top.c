@@ -192,9 +192,9 @@ static void end_input(struct app *a)
 		a->ended = 1;
 }
 
-/* Read some input: a piece of a file, what a pipe holds, a session poll.
- * Returns 1 when there is more to read at once (files). */
-static int read_some(struct app *a, int ready)
+/* Read some input: a piece of a file, what a pipe holds (it was ready),
+ * a session poll. Returns 1 when there is more to read at once (files). */
+static int read_some(struct app *a)
 {
 	int rc;
 	if (a->ended)
@@ -207,8 +207,6 @@ static int read_some(struct app *a, int ready)
 			warn_input(a, a->follow.err);
 		return 0;
 	}
-	if (!ready)
-		return a->o.nfiles > 0;
 	/* a pipe: what one read gives (stdin may be blocking); a file: 4M */
 	rc = tin_drain(&a->in, a->in_fd, a->o.nfiles && a->in_fd > 0 ? 4u << 20 : 1);
 	if (rc < 0)
@@ -309,6 +307,9 @@ static int turn(struct app *a, int64_t *next_tick, int64_t *next_poll)
 	int is, ii = -1, ik = -1, more;
 	int64_t now = mono_now_ns();
 	if (now >= *next_tick) {
+		/* keys first: curses learns of a resized window in getch */
+		if (a->tty && ttty_keys(a->tty, &a->t))
+			return 1;
 		tick(a, now);
 		*next_tick += a->o.interval_ns;
 		if (*next_tick <= now)
@@ -316,10 +317,10 @@ static int turn(struct app *a, int64_t *next_tick, int64_t *next_poll)
 	}
 	more = 0;
 	if (a->following && now >= *next_poll) {
-		read_some(a, 1);
+		read_some(a);
 		*next_poll = now + 200000000;
 	} else if (!a->following && a->o.nfiles)
-		more = read_some(a, 1);
+		more = read_some(a);
 	if (a->ended && done_at_end(a))
 		return 1;
 	loop_begin(&l);
@@ -336,7 +337,7 @@ static int turn(struct app *a, int64_t *next_tick, int64_t *next_poll)
 	if (loop_ready(&l, is) && take_signals())
 		return 1;
 	if (ii >= 0 && loop_ready(&l, ii))
-		read_some(a, 1);
+		read_some(a);
 	if (ik >= 0 && loop_ready(&l, ik) && ttty_keys(a->tty, &a->t))
 		return 1;
 	return a->ended && done_at_end(a);
@@ -397,7 +398,7 @@ int main(int argc, char **argv)
 	}
 	if (a.following && a.o.report) {
 		/* a report of a session: what it holds now */
-		read_some(&a, 1);
+		read_some(&a);
 		a.ended = 1;
 	}
 	setup_views(&a);

@@ -88,7 +88,6 @@ struct top {
 	struct fslot *ftab;           /* (process, path) -> file (open addressing) */
 	size_t ftab_cap;
 	uint64_t nfiles, next_id;
-	uint64_t folds;               /* budget sweeps so far */
 	struct tcount total;          /* everything ever read: exact */
 	struct tent tot;              /* rates of the total */
 	struct tcount other;          /* processes folded away */
@@ -162,7 +161,7 @@ struct tin {
 	int spill;                    /* a huge frame: decoded as it comes */
 	char *obuf;
 	size_t ocap;
-	uint64_t bytes, frames;
+	uint64_t frames;              /* whole zstd frames read */
 	char err[600];
 };
 void tin_init(struct tin *in, struct tcsv *csv, const char *name);
@@ -191,7 +190,6 @@ struct tfollow {
 	struct tin cur;               /* the file being written, followed */
 	int cur_fd;
 	char cur_part[256], cur_final[256];
-	uint64_t files_read, truncated;
 	char err[700];
 };
 /* dir: a session folder (its fs/ is followed) or an fs folder. */
@@ -260,8 +258,6 @@ void tcsv_report(struct obuf *o, const struct top *t, const struct trep *r);
 /* ---- top_html.c ---- */
 void thtml_report(struct obuf *o, const struct top *t, const struct tstatus *st,
                   const struct trep *r);
-/* s[0..n) as HTML text (&<>"' escaped, non-UTF-8 bytes as U+FFFD). */
-void html_text(struct obuf *o, const char *s, size_t n);
 
 /* ---- top_http.c ---- */
 struct thttp;

@@ -367,7 +367,6 @@ static void enforce_budget(struct top *t)
 		fold_proc(t, pv[i]);
 	free(fv);
 	free(pv);
-	t->folds++;
 }
 
 static void copy_ts(char *dst, const char *s, size_t n)

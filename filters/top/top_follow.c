@@ -126,10 +126,7 @@ static int end_current(struct tfollow *f)
 	}
 	if (rc)
 		snprintf(f->err, sizeof f->err, "%s", f->cur.err);
-	if (rc > 0)
-		f->truncated++;
 	mark_done(f, f->cur_final);
-	f->files_read++;
 	close(f->cur_fd);
 	f->cur_fd = -1;
 	tin_free(&f->cur);
@@ -144,10 +141,7 @@ static int read_finished(struct tfollow *f, const char *name)
 	rc = tin_file(f->csv, path, f->err, sizeof f->err);
 	if (rc < 0 && access(path, F_OK) < 0)
 		rc = 0;                   /* removed (uploaded) before we came */
-	if (rc > 0)
-		f->truncated++;
 	mark_done(f, name);
-	f->files_read++;
 	return rc;
 }
 

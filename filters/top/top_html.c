@@ -3,30 +3,18 @@
  * their read and write bytes, then each listed process's files. */
 #include "top.h"
 #include "json.h"
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static void outf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void outf(struct obuf *o, const char *fmt, ...)
-{
-	char b[1024];
-	va_list ap;
-	int n;
-	va_start(ap, fmt);
-	n = vsnprintf(b, sizeof b, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		ob_put(o, b, (size_t)n < sizeof b ? (size_t)n : sizeof b - 1);
-}
 
 static void puts_(struct obuf *o, const char *s)
 {
 	ob_put(o, s, strlen(s));
 }
 
-void html_text(struct obuf *o, const char *s, size_t n)
+/* s[0..n) as HTML text: &<>"' escaped, control characters and bytes that
+ * are not UTF-8 as U+FFFD. */
+static void html_text(struct obuf *o, const char *s, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	size_t i = 0;
@@ -66,7 +54,7 @@ static void size_cell(struct obuf *o, uint64_t v)
 {
 	char h[16];
 	fmt_human(h, (double)v);
-	outf(o, "<td title=\"%llu bytes\">%s</td>", (unsigned long long)v, h);
+	ob_printf(o, "<td title=\"%llu bytes\">%s</td>", (unsigned long long)v, h);
 }
 
 /* Read and write bytes as two bars, in proportion to max. */
@@ -74,7 +62,7 @@ static void bar_cell(struct obuf *o, const struct tcount *c, uint64_t max)
 {
 	double r = max ? 100.0 * (double)c->rbytes / (double)max : 0;
 	double w = max ? 100.0 * (double)c->wbytes / (double)max : 0;
-	outf(o, "<td class=l><div class=bar><span class=r style=\"width:%.2f%%\"></span>"
+	ob_printf(o, "<td class=l><div class=bar><span class=r style=\"width:%.2f%%\"></span>"
 	        "<span class=w style=\"width:%.2f%%\"></span></div></td>", r, w);
 }
 
@@ -83,7 +71,7 @@ static void count_cells(struct obuf *o, const struct tcount *c, uint64_t max)
 	size_cell(o, c->rbytes);
 	size_cell(o, c->wbytes);
 	bar_cell(o, c, max);
-	outf(o, "<td>%llu</td><td>%llu</td><td>%llu</td>", (unsigned long long)c->reads,
+	ob_printf(o, "<td>%llu</td><td>%llu</td><td>%llu</td>", (unsigned long long)c->reads,
 	     (unsigned long long)c->writes, (unsigned long long)c->ops);
 }
 
@@ -106,20 +94,20 @@ static void proc_table(struct obuf *o, const struct top *t, struct tproc **pl, s
 	         "<th>Writes</th><th>Ops</th><th>Files</th></tr>\n");
 	for (size_t i = 0; i < shown; i++) {
 		const struct tproc *p = pl[i];
-		outf(o, "<tr><td><a href=\"#p%llu\">%u</a></td><td class=l>", (unsigned long long)p->id,
+		ob_printf(o, "<tr><td><a href=\"#p%llu\">%u</a></td><td class=l>", (unsigned long long)p->id,
 		     p->pid);
 		html_text(o, p->name, p->cmdlen);
 		puts_(o, "</td><td class=l>");
 		html_text(o, p->start, strlen(p->start));
 		puts_(o, "</td>");
 		count_cells(o, &p->e.c, max);
-		outf(o, "<td>%llu</td></tr>\n", (unsigned long long)(p->nfiles + p->other_files));
+		ob_printf(o, "<td>%llu</td></tr>\n", (unsigned long long)(p->nfiles + p->other_files));
 	}
 	if (t->other_procs && with_other) {
 		puts_(o, "<tr><td></td><td class=l>" TOP_OTHER "</td><td class=l muted>");
-		outf(o, "%llu processes folded</td>", (unsigned long long)t->other_procs);
+		ob_printf(o, "%llu processes folded</td>", (unsigned long long)t->other_procs);
 		count_cells(o, &t->other, max);
-		outf(o, "<td>%llu</td></tr>\n", (unsigned long long)t->other_files);
+		ob_printf(o, "<td>%llu</td></tr>\n", (unsigned long long)t->other_files);
 	}
 	puts_(o, "</table>\n");
 }
@@ -133,9 +121,9 @@ static void file_table(struct obuf *o, const struct top *t, const struct tproc *
 	for (size_t i = 0; i < shown; i++)
 		if (total_of(&fl[i]->e.c) > max)
 			max = total_of(&fl[i]->e.c);
-	outf(o, "<h2 id=\"p%llu\">%u ", (unsigned long long)p->id, p->pid);
+	ob_printf(o, "<h2 id=\"p%llu\">%u ", (unsigned long long)p->id, p->pid);
 	html_text(o, p->name, p->cmdlen);
-	outf(o, " <span class=muted>%zu of %llu files</span></h2>\n", shown,
+	ob_printf(o, " <span class=muted>%zu of %llu files</span></h2>\n", shown,
 	     (unsigned long long)(k + p->other_files));
 	if (p->cmdlinelen) {
 		puts_(o, "<p class=muted>");
@@ -157,7 +145,7 @@ static void file_table(struct obuf *o, const struct top *t, const struct tproc *
 	if (p->other_files) {
 		puts_(o, "<tr>");
 		count_cells(o, &p->other, max);
-		outf(o, "<td class=p>" TOP_OTHER " <span class=muted>%llu files folded</span></td></tr>\n",
+		ob_printf(o, "<td class=p>" TOP_OTHER " <span class=muted>%llu files folded</span></td></tr>\n",
 		     (unsigned long long)p->other_files);
 	}
 	puts_(o, "</table>\n");
@@ -180,14 +168,14 @@ void thtml_report(struct obuf *o, const struct top *t, const struct tstatus *st,
 	puts_(o, "</h1>\n");
 	fmt_human(rb, (double)t->total.rbytes);
 	fmt_human(wb, (double)t->total.wbytes);
-	outf(o, "<p>%llu rows (%llu malformed). Read <b title=\"%llu bytes\">%s</b> in %llu reads, "
+	ob_printf(o, "<p>%llu rows (%llu malformed). Read <b title=\"%llu bytes\">%s</b> in %llu reads, "
 	        "wrote <b title=\"%llu bytes\">%s</b> in %llu writes; %llu operations.",
 	     (unsigned long long)st->rows, (unsigned long long)st->malformed,
 	     (unsigned long long)t->total.rbytes, rb, (unsigned long long)t->total.reads,
 	     (unsigned long long)t->total.wbytes, wb, (unsigned long long)t->total.writes,
 	     (unsigned long long)t->total.ops);
 	puts_(o, "<span class=key><span class=r></span>read<span class=w></span>write</span></p>\n");
-	outf(o, "<h2>Processes by %s bytes <span class=muted>%zu of %zu</span></h2>\n",
+	ob_printf(o, "<h2>Processes by %s bytes <span class=muted>%zu of %zu</span></h2>\n",
 	     top_sort_names[r->by], shown, k);
 	proc_table(o, t, pl, shown, !r->filter || !*r->filter);
 	for (size_t i = 0; i < shown; i++)

@@ -156,7 +156,6 @@ static int start_zstd(struct tin *in)
 int tin_feed(struct tin *in, const void *data, size_t n)
 {
 	const char *p = data;
-	in->bytes += n;
 	if (!in->kind) {              /* the first four bytes say which */
 		size_t k = 4 - in->nhead < n ? 4 - in->nhead : n;
 		memcpy(in->head + in->nhead, p, k);

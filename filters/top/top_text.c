@@ -4,24 +4,10 @@
  * and paths are made safe (top_fmt.c), CSV keeps them as they are. */
 #include "top.h"
 #include "csv.h"
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static void outf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void outf(struct obuf *o, const char *fmt, ...)
-{
-	char b[1024];
-	va_list ap;
-	int n;
-	va_start(ap, fmt);
-	n = vsnprintf(b, sizeof b, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		ob_put(o, b, (size_t)n < sizeof b ? (size_t)n : sizeof b - 1);
-}
 
 static void safe(struct obuf *o, const char *s, size_t n, size_t cols, int pad)
 {
@@ -43,35 +29,35 @@ static unsigned long long u(uint64_t v)
 /* "2025-11-23 12:13:20.005000" to the second */
 static void stamp(struct obuf *o, const char *ts)
 {
-	outf(o, "%-19.19s", ts[0] ? ts : "-");
+	ob_printf(o, "%-19.19s", ts[0] ? ts : "-");
 }
 
 static void proc_head(struct obuf *o, int with_rates, int with_start)
 {
-	outf(o, "%8s %-16s %s%12s %12s ", "PID", "COMMAND", with_start ? "START               " : "",
+	ob_printf(o, "%8s %-16s %s%12s %12s ", "PID", "COMMAND", with_start ? "START               " : "",
 	     "READ", "WRITE");
 	if (with_rates)
-		outf(o, "%10s %10s ", "READ/s", "WRITE/s");
-	outf(o, "%8s %8s %8s %6s\n", "READS", "WRITES", "OPS", "FILES");
+		ob_printf(o, "%10s %10s ", "READ/s", "WRITE/s");
+	ob_printf(o, "%8s %8s %8s %6s\n", "READS", "WRITES", "OPS", "FILES");
 }
 
 static void proc_line(struct obuf *o, const struct top *t, const struct tproc *p,
                       int with_rates, int with_start)
 {
-	outf(o, "%8u ", p->pid);
+	ob_printf(o, "%8u ", p->pid);
 	safe(o, p->name, p->cmdlen, 16, 1);
 	ob_putc(o, ' ');
 	if (with_start) {
 		stamp(o, p->start);
 		ob_putc(o, ' ');
 	}
-	outf(o, "%12llu %12llu ", u(p->e.c.rbytes), u(p->e.c.wbytes));
+	ob_printf(o, "%12llu %12llu ", u(p->e.c.rbytes), u(p->e.c.wbytes));
 	if (with_rates) {
 		double r, w;
 		top_rates(t, &p->e, &r, &w);
-		outf(o, "%10.0f %10.0f ", r, w);
+		ob_printf(o, "%10.0f %10.0f ", r, w);
 	}
-	outf(o, "%8llu %8llu %8llu %6llu\n", u(p->e.c.reads), u(p->e.c.writes), u(p->e.c.ops),
+	ob_printf(o, "%8llu %8llu %8llu %6llu\n", u(p->e.c.reads), u(p->e.c.writes), u(p->e.c.ops),
 	     u(p->nfiles + p->other_files));
 }
 
@@ -79,17 +65,17 @@ static void other_line(struct obuf *o, const struct top *t, int with_rates, int 
 {
 	if (!t->other_procs)
 		return;
-	outf(o, "%8s %-16s %s%12llu %12llu ", "", TOP_OTHER, with_start ? "                    " : "",
+	ob_printf(o, "%8s %-16s %s%12llu %12llu ", "", TOP_OTHER, with_start ? "                    " : "",
 	     u(t->other.rbytes), u(t->other.wbytes));
 	if (with_rates)
-		outf(o, "%10s %10s ", "-", "-");
-	outf(o, "%8llu %8llu %8llu %6llu  %llu processes folded\n", u(t->other.reads),
+		ob_printf(o, "%10s %10s ", "-", "-");
+	ob_printf(o, "%8llu %8llu %8llu %6llu  %llu processes folded\n", u(t->other.reads),
 	     u(t->other.writes), u(t->other.ops), u(t->other_files), u(t->other_procs));
 }
 
 static void totals_line(struct obuf *o, const struct top *t)
 {
-	outf(o, "total: read %llu bytes (%llu reads), write %llu bytes (%llu writes), %llu operations\n",
+	ob_printf(o, "total: read %llu bytes (%llu reads), write %llu bytes (%llu writes), %llu operations\n",
 	     u(t->total.rbytes), u(t->total.reads), u(t->total.wbytes), u(t->total.writes),
 	     u(t->total.ops));
 }
@@ -105,7 +91,7 @@ void ttext_snapshot(struct obuf *o, const struct top *t, const struct tstatus *s
 	double r, w;
 	strftime(now, sizeof now, "%H:%M:%S", localtime_r(&tt, &tm));
 	top_rates(t, &t->tot, &r, &w);
-	outf(o, "iotrc-top %s  %s%s  rows %llu  malformed %llu  read/s %.0f  write/s %.0f\n", now,
+	ob_printf(o, "iotrc-top %s  %s%s  rows %llu  malformed %llu  read/s %.0f  write/s %.0f\n", now,
 	     st->input, st->ended ? " (ended)" : "", u(st->rows), u(st->malformed), r, w);
 	totals_line(o, t);
 	proc_head(o, 1, 0);
@@ -119,13 +105,13 @@ void ttext_snapshot(struct obuf *o, const struct top *t, const struct tstatus *s
 
 static void file_head(struct obuf *o)
 {
-	outf(o, "%14s %12s %12s %8s %8s %8s  %s\n", "", "READ", "WRITE", "READS", "WRITES", "OPS", "PATH");
+	ob_printf(o, "%14s %12s %12s %8s %8s %8s  %s\n", "", "READ", "WRITE", "READS", "WRITES", "OPS", "PATH");
 }
 
 static void file_line(struct obuf *o, const struct tcount *c, const char *path, size_t n,
                       const char *label)
 {
-	outf(o, "%14s %12llu %12llu %8llu %8llu %8llu  ", "", u(c->rbytes), u(c->wbytes), u(c->reads),
+	ob_printf(o, "%14s %12llu %12llu %8llu %8llu %8llu  ", "", u(c->rbytes), u(c->wbytes), u(c->reads),
 	     u(c->writes), u(c->ops));
 	if (label)
 		ob_put(o, label, strlen(label));
@@ -140,11 +126,11 @@ static void proc_files(struct obuf *o, const struct top *t, const struct tproc *
 	struct tfile **fl;
 	size_t k = top_list_files(t, p, by, &fl);
 	char label[64];
-	outf(o, "\nfiles of %u ", p->pid);
+	ob_printf(o, "\nfiles of %u ", p->pid);
 	safe(o, p->name, p->cmdlen, 64, 0);
-	outf(o, " (first seen %s, last %s)\n", p->start[0] ? p->start : "-", p->last[0] ? p->last : "-");
+	ob_printf(o, " (first seen %s, last %s)\n", p->start[0] ? p->start : "-", p->last[0] ? p->last : "-");
 	if (p->cmdlinelen) {
-		outf(o, "%14s ", "argv:");
+		ob_printf(o, "%14s ", "argv:");
 		safe(o, p->cmdline, p->cmdlinelen, 200, 0);
 		ob_putc(o, '\n');
 	}
@@ -173,15 +159,15 @@ void ttext_report(struct obuf *o, const struct top *t, const struct tstatus *st,
 {
 	struct tproc **pl;
 	size_t k = top_list_procs(t, r->by, r->filter, &pl), shown = r->n && k > r->n ? r->n : k;
-	outf(o, "iotrc-top report: %s\n", st->input);
-	outf(o, "rows %llu (%llu malformed); processes %llu (%llu folded into " TOP_OTHER
+	ob_printf(o, "iotrc-top report: %s\n", st->input);
+	ob_printf(o, "rows %llu (%llu malformed); processes %llu (%llu folded into " TOP_OTHER
 	        "), files %llu (%llu folded)\n",
 	     u(st->rows), u(st->malformed), u(t->nprocs + t->other_procs), u(t->other_procs),
 	     u(t->nfiles + t->other_files + 0), u(t->other_files));
 	totals_line(o, t);
-	outf(o, "\nprocesses by %s bytes, %zu of %zu", top_sort_names[r->by], shown, k);
+	ob_printf(o, "\nprocesses by %s bytes, %zu of %zu", top_sort_names[r->by], shown, k);
 	if (r->filter && *r->filter) {
-		outf(o, " whose command holds \"");
+		ob_printf(o, " whose command holds \"");
 		safe(o, r->filter, strlen(r->filter), 64, 0);
 		ob_putc(o, '"');
 	}
