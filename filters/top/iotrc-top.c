@@ -128,6 +128,8 @@ static void parse_args(struct opts *o, int argc, char **argv)
 		usage_error(usage_text, "--session and FILE arguments do not go together");
 	if (o->report && o->listen)
 		usage_error(usage_text, "--listen is a live view; reports are printed at the end of input");
+	if (!o->session && !o->nfiles && isatty(0))
+		usage_error(usage_text, "no input: name FILEs, --session DIR, or pipe the fs CSV in");
 }
 
 /* ---- inputs ---- */
@@ -385,6 +387,8 @@ int main(int argc, char **argv)
 	ob_init(&a.out, 1, 1 << 16);
 	a.in_fd = -1;
 	if (a.o.session) {
+		if (access(a.o.session, F_OK) < 0)
+			dieerr(EXIT_RUNTIME, "%s", a.o.session);
 		follow_init(&a.follow, a.o.session, &a.csv);
 		a.following = 1;
 		a.st.input = follow_dir(&a.follow);
