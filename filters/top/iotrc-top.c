@@ -361,6 +361,7 @@ static void setup_views(struct app *a)
 		a->http = thttp_start(a->o.listen, &a->t, &a->st, err, sizeof err);
 		if (!a->http)
 			die(EXIT_RUNTIME, "--listen %s: %s", a->o.listen, err);
+		a->st.url = thttp_url(a->http);   /* the terminal view shows it too */
 		warnmsg("serving %s%s", thttp_url(a->http),
 		        thttp_loopback(a->http) ? " (loopback only: --listen ADDR:PORT for others)" : "");
 	}

@@ -229,6 +229,7 @@ struct tstatus {
 	uint64_t rows, malformed;
 	int ended;                    /* the input ended */
 	const char *note;             /* a warning to show, or NULL */
+	const char *url;              /* where the live page is served, or NULL */
 };
 
 /* ---- top_json.c ---- */

@@ -156,8 +156,9 @@ static void header_lines(struct ttty *v, const struct top *t, const struct tstat
 		put_text(2, 0, st->note, strlen(st->note), cols, 0);
 		attroff(A_BOLD);
 	} else {
-		snprintf(line, sizeof line, "sort: %s%s%s", sort_label(v->by), v->filter[0] ? "  filter: " : "",
-		         v->filter);
+		snprintf(line, sizeof line, "sort: %s%s%s%s%s", sort_label(v->by),
+		         v->filter[0] ? "  filter: " : "", v->filter, st->url ? "  page: " : "",
+		         st->url ? st->url : "");
 		put_text(2, 0, line, strlen(line), cols, 0);
 	}
 }
