@@ -29,6 +29,14 @@ endif
 LIB_ZSTD = -lzstd
 LIB_CURL = -lcurl
 LIB_YAML = -lyaml
+# curses: the system's on macOS; on Linux ncursesw (UTF-8 names), whose
+# Debian link script also names libtinfo
+ifeq ($(OS),darwin)
+LIB_CURSES = -lncurses
+else
+LIB_CURSES = -lncursesw -ltinfo
+endif
+LIB_MHD = -lmicrohttpd
 
 # One block per program: its folder and the libraries it links.
 PROGS =
@@ -50,9 +58,12 @@ iotrc-upload.libs = $(LIB_CURL) $(LIB_CRYPTO)
 PROGS += iotrc
 iotrc.dir         = bin/iotrc
 iotrc.libs        = $(LIB_YAML) $(LIB_CRYPTO)
+PROGS += iotrc-top
+iotrc-top.dir     = filters/top
+iotrc-top.libs    = $(LIB_ZSTD) $(LIB_CURSES) $(LIB_MHD)
 
 # Tests, fuzz targets and helpers link everything the library may need.
-ALL_LIBS = $(LIB_ZSTD) $(LIB_CURL) $(LIB_CRYPTO) $(LIB_YAML)
+ALL_LIBS = $(LIB_ZSTD) $(LIB_CURL) $(LIB_CRYPTO) $(LIB_YAML) $(LIB_CURSES) $(LIB_MHD)
 
 OSFILTER  = $(filter-out %_darwin.c %_linux.c,$(1)) $(filter %_$(OS).c,$(1))
 progsrcs  = $(call OSFILTER,$(wildcard $($(1).dir)/*.c))
@@ -140,7 +151,8 @@ run: all
 	$(BUILD)/bin/iotrc $(ARGS)
 
 # Compile and link every tool for macOS with zig cc (see scripts/get-zig),
-# against .tbd stubs of zstd, curl and yaml (scripts/macos-stubs).
+# against .tbd stubs of zstd, curl, yaml, microhttpd and curses
+# (scripts/macos-stubs).
 macos-check:
 	@zig=$$(scripts/get-zig) || exit $$?; \
 	scripts/macos-stubs $(BUILD)-macos-stubs || exit 1; \

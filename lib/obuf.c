@@ -2,6 +2,8 @@
 #include "obuf.h"
 #include "util.h"
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -43,4 +45,16 @@ void ob_put(struct obuf *o, const void *p, size_t n)
 		if (o->len == o->cap)
 			ob_flush(o);
 	}
+}
+
+void ob_printf(struct obuf *o, const char *fmt, ...)
+{
+	char b[1024];
+	va_list ap;
+	int n;
+	va_start(ap, fmt);
+	n = vsnprintf(b, sizeof b, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		ob_put(o, b, (size_t)n < sizeof b ? (size_t)n : sizeof b - 1);
 }

@@ -19,6 +19,8 @@ void ob_init(struct obuf *o, int fd, size_t cap);
 void ob_free(struct obuf *o);
 int ob_flush(struct obuf *o);
 void ob_put(struct obuf *o, const void *p, size_t n);
+/* printf into the buffer (one piece of text at most 1023 bytes long). */
+void ob_printf(struct obuf *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static inline void ob_putc(struct obuf *o, char c)
 {
 	if (o->len == o->cap)
