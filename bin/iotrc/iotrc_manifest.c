@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "hostid.h"
+#include "json.h"
 #include "pipe.h"
 #include "schema.h"
 #include "util.h"
@@ -21,18 +22,18 @@
 #define IOTRC_VERSION "0.1"
 #endif
 
+/* A JSON string through lib/json's escaping (invalid UTF-8 in a host or
+ * path name still gives valid JSON). */
 static void jstr(FILE *f, const char *s)
 {
-	fputc('"', f);
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		if (*p == '"' || *p == '\\')
-			fprintf(f, "\\%c", *p);
-		else if (*p < 0x20 || *p == 0x7f)
-			fprintf(f, "\\u%04x", *p);
-		else
-			fputc(*p, f);
-	}
-	fputc('"', f);
+	struct json j;
+	size_t n;
+	char *t;
+	json_init(&j, -1);
+	json_cstr(&j, s);
+	t = json_take(&j, &n);
+	fwrite(t, 1, n, f);
+	free(t);
 }
 
 /* naive local isoformat() with microseconds, as the family writes it */
