@@ -30,8 +30,8 @@ int parse_size(const char *s, uint64_t *out)
 	return 0;
 }
 
-static const struct { char c; double mult; } dur_units[] = {
-	{ 0, 1 }, { 's', 1 }, { 'm', 60 }, { 'h', 3600 }, { 'd', 86400 },
+static const struct { const char *suffix; double mult; } dur_units[] = {
+	{ "", 1 }, { "s", 1 }, { "ms", 0.001 }, { "m", 60 }, { "h", 3600 }, { "d", 86400 },
 };
 
 int parse_duration(const char *s, double *secs)
@@ -39,14 +39,14 @@ int parse_duration(const char *s, double *secs)
 	char *end;
 	double v;
 	size_t k = strspn(s, "0123456789.");
-	if (k == 0 || (s[k] && s[k + 1]))   /* digits, then one suffix: no nan, inf, hex, sign */
+	if (k == 0 || strlen(s + k) > 2)   /* digits, then a suffix: no nan, inf, hex, sign */
 		return -1;
 	errno = 0;
 	v = strtod(s, &end);
-	if (end == s || errno || v < 0 || (*end && end[1]))
+	if (end != s + k || errno || v < 0)
 		return -1;
 	for (size_t i = 0; i < sizeof dur_units / sizeof dur_units[0]; i++)
-		if (*end == dur_units[i].c) {
+		if (strcmp(end, dur_units[i].suffix) == 0) {
 			*secs = v * dur_units[i].mult;
 			return 0;
 		}

@@ -357,6 +357,8 @@ static void test_util(void)
 	CHECK(parse_duration("nan", &d) < 0 && parse_duration("inf", &d) < 0 && parse_duration("0x10", &d) < 0);
 	CHECK(parse_duration("-1", &d) < 0 && parse_duration("", &d) < 0);
 	CHECK(parse_duration("1.5h", &d) == 0 && d == 5400);
+	CHECK(parse_duration("250ms", &d) == 0 && d > 0.2499 && d < 0.2501);   /* man pages: "from 1ms" */
+	CHECK(parse_duration("1ms", &d) == 0 && parse_duration("1mss", &d) < 0 && parse_duration("1e5", &d) < 0);
 }
 
 int main(void)
