@@ -28,7 +28,8 @@ LIB_CRYPTO = -lcrypto
 endif
 LIB_ZSTD = -lzstd
 
-PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write
+PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write \
+	iotrc-snap-proc
 iotrc-launch.dir  = bin/launch
 iotrc-launch.libs =
 iotrc-kdebug.dir  = bin/kdebug
@@ -37,6 +38,8 @@ iotrc-parse.dir   = filters/parse
 iotrc-parse.libs  = $(LIB_CRYPTO)
 iotrc-write.dir   = filters/write
 iotrc-write.libs  = $(LIB_ZSTD)
+iotrc-snap-proc.dir  = snap/proc
+iotrc-snap-proc.libs = $(LIB_CRYPTO)
 
 # Tests, fuzz targets and helpers link everything the library may need.
 ALL_LIBS = $(LIB_ZSTD) $(LIB_CRYPTO)

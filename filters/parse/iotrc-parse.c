@@ -43,16 +43,6 @@ struct cli {
 	long exclude[256];
 };
 
-static const char *default_keyfile(void)
-{
-	static char buf[1024];
-	const char *home = getenv("HOME");
-	if (geteuid() == 0 || !home)
-		return "/var/lib/iotrc/anon.key";
-	snprintf(buf, sizeof buf, "%s/.iotrc/anon.key", home);
-	return buf;
-}
-
 static void parse_timebase(const char *s, struct parser_opts *o)
 {
 	if (rec_parse_timebase(s, strlen(s), &o->tb_numer, &o->tb_denom) < 0)
@@ -108,17 +98,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
 
 static void setup_anon(struct cli *c)
 {
-	char err[1200], dir[1024];
-	const char *key = c->keyfile ? c->keyfile : default_keyfile();
-	char *slash;
-	if (!c->o.anon)
-		return;
-	snprintf(dir, sizeof dir, "%s", key);
-	if ((slash = strrchr(dir, '/')) && slash != dir) {
-		*slash = 0;
-		mkdir(dir, 0700);                 /* may exist; open reports real errors */
-	}
-	if (anon_load_key(key, err, sizeof err) < 0)
+	char err[1200];
+	if (c->o.anon && anon_setup(c->keyfile, err, sizeof err) < 0)
 		die(EXIT_USAGE, "%s", err);
 }
 
