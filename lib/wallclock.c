@@ -87,6 +87,20 @@ void walltz_init(struct walltz *z)
 {
 	for (int i = 0; i < WALLTZ_SLOTS; i++)
 		z->hour[i] = INT64_MIN, z->off[i] = 0, z->mixed[i] = 0;
+	z->last_sec = INT64_MIN;
+}
+
+static size_t put_us(char *out, int32_t us)
+{
+	if (us == 0) {
+		out[19] = 0;
+		return 19;
+	}
+	out[19] = '.';
+	for (int i = 25; i >= 20; i--, us /= 10)
+		out[i] = (char)('0' + us % 10);
+	out[26] = 0;
+	return 26;
 }
 
 static int32_t utc_offset(int64_t sec)
@@ -121,6 +135,10 @@ size_t wall_fmt_py(struct walltz *z, int64_t sec, int32_t us, char *out)
 	unsigned slot = (unsigned)h % WALLTZ_SLOTS;
 	int32_t off;
 	int m, d;
+	if (sec == z->last_sec) {       /* a file's three times are often one */
+		memcpy(out, z->last, 19);
+		return put_us(out, us);
+	}
 	if (z->hour[slot] != h) {
 		int32_t a = utc_offset(h * 3600), b = utc_offset(h * 3600 + 3599);
 		z->hour[slot] = h, z->off[slot] = a, z->mixed[slot] = a != b;
@@ -145,13 +163,7 @@ size_t wall_fmt_py(struct walltz *z, int64_t sec, int32_t us, char *out)
 	two(out + 14, (int)(sod / 60 % 60));
 	out[16] = ':';
 	two(out + 17, (int)(sod % 60));
-	if (us == 0) {
-		out[19] = 0;
-		return 19;
-	}
-	out[19] = '.';
-	for (int i = 25; i >= 20; i--, us /= 10)
-		out[i] = (char)('0' + us % 10);
-	out[26] = 0;
-	return 26;
+	z->last_sec = sec;
+	memcpy(z->last, out, 19);
+	return put_us(out, us);
 }

@@ -26,6 +26,8 @@ struct walltz {
 	int64_t hour[WALLTZ_SLOTS];    /* sec / 3600 the slot holds, or INT64_MIN */
 	int32_t off[WALLTZ_SLOTS];     /* its UTC offset in seconds */
 	uint8_t mixed[WALLTZ_SLOTS];   /* the offset changes within the hour */
+	int64_t last_sec;              /* the last second formatted ... */
+	char last[20];                 /* ... as "YYYY-MM-DD HH:MM:SS" */
 };
 void walltz_init(struct walltz *z);
 /* out needs 27 bytes; returns the length (19 or 26). */
