@@ -29,7 +29,7 @@ endif
 LIB_ZSTD = -lzstd
 
 PROGS = iotrc-launch iotrc-kdebug iotrc-parse iotrc-write \
-	iotrc-snap-proc iotrc-snap-fs
+	iotrc-snap-proc iotrc-snap-fs iotrc-snap-sys
 iotrc-launch.dir  = bin/launch
 iotrc-launch.libs =
 iotrc-kdebug.dir  = bin/kdebug
@@ -42,6 +42,8 @@ iotrc-snap-proc.dir  = snap/proc
 iotrc-snap-proc.libs = $(LIB_CRYPTO)
 iotrc-snap-fs.dir    = snap/fs
 iotrc-snap-fs.libs   = $(LIB_CRYPTO)
+iotrc-snap-sys.dir   = snap/sys
+iotrc-snap-sys.libs  = $(LIB_CRYPTO)
 
 # Tests, fuzz targets and helpers link everything the library may need.
 ALL_LIBS = $(LIB_ZSTD) $(LIB_CRYPTO)

@@ -61,6 +61,15 @@ size_t py_repr_double(double v, char *out)
 	return (size_t)n;
 }
 
+double py_round(double v, int ndigits)
+{
+	char b[400];
+	if (__builtin_isnan(v) || __builtin_isinf(v))
+		return v;
+	snprintf(b, sizeof b, "%.*f", ndigits, v);   /* printf rounds the exact value */
+	return strtod(b, NULL);
+}
+
 double py_stat_time(int64_t sec, int64_t nsec)
 {
 	return (double)sec + (double)nsec * 1e-9;

@@ -11,6 +11,9 @@
 #define PY_REPR_MAX 32
 /* repr(v) into out (PY_REPR_MAX bytes); returns its length. */
 size_t py_repr_double(double v, char *out);
+/* round(v, ndigits): correctly rounded to that many decimals, ties to
+ * even on the exact binary value, as Python does. */
+double py_round(double v, int ndigits);
 /* os.stat's st_mtime and friends: (double)sec + nsec * 1e-9. */
 double py_stat_time(int64_t sec, int64_t nsec);
 /* datetime.fromtimestamp(t): whole seconds (floor) and microseconds as
