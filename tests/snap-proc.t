@@ -22,7 +22,11 @@ for args in "--every 0" "--window 0.5" "--window 2m" "--every 3 --window 5" "--m
 done
 
 cp /bin/sleep "$T/iotrc-snapproc-longname"
-"$T/iotrc-snapproc-longname" 300 & sleeper=$!
+# the sleeper's working directory has a comma and a newline in its name,
+# and it holds fd 7 open on a file (for --fds)
+cwd=$(printf '%s/cw,d\nx' "$T")
+mkdir "$cwd"
+( cd "$cwd" && exec 7>"$T/held" && exec "$T/iotrc-snapproc-longname" 300 ) & sleeper=$!
 # the spinner at the highest priority we may give it (others share this
 # machine); its real share is measured from /proc around the run too
 nice=; [ "$(id -u)" = 0 ] && nice="nice -n -20"
@@ -122,6 +126,24 @@ for m in snaps:
     assert float(one[one.pid == spinner].cpu_5s.iloc[0]) > 20, one[one.pid == spinner]
 print('--every:', len(snaps), 'snapshots, gaps', gaps)
 PY
+
+# --fds: the side file lists the sleeper's fd 7 and its cwd, escaped as
+# in iotrc-records(5), under its header; written whole (0600, renamed)
+iotrc-snap-proc --fds "$T/fds" --window 1 --stats "$T/st.fds" >/dev/null || fail "--fds: exit $?"
+[ "$(stat -c %a "$T/fds")" = 600 ] && [ ! -e "$T/fds.tmp" ] || fail "--fds file mode or leftover"
+"$PY" - "$T/fds" "$sleeper" "$T" <<'PY' || exit 1
+import sys
+f, pid, t = sys.argv[1:]
+lines = open(f, 'rb').read().decode().split('\n')
+assert lines[0].startswith('#iotrc-fds 1 os=linux mono_ns=') and lines[-1] == '', lines[0]
+rows = [l.split('\x01') for l in lines[1:-1]]
+assert ['f', pid, '7', '0', f'{t}/held'] in rows, [r for r in rows if r[1] == pid]
+assert ['c', pid, f'{t}/cw,d\\nx'] in rows, [r for r in rows if r[1] == pid]
+assert all(r[0] in 'fc' and len(r) == (5 if r[0] == 'f' else 3) for r in rows)
+assert all(r[-1].startswith('/') for r in rows)
+print(len(rows), 'descriptors and working directories in the side file')
+PY
+grep -q '^fds_written [1-9]' "$T/st.fds" && grep -q '^fds_procs [1-9]' "$T/st.fds" || fail "--fds stats: $(cat "$T/st.fds")"
 
 # -a: the command line is iotrc-parse's keyed hash (HMAC-SHA-256 with the
 # same key file), the name stays; through iotrc-write, read back
