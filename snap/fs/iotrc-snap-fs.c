@@ -101,16 +101,10 @@ static void setup(struct cli *c)
 	c->o.stop_fd = sig_fd();
 }
 
-struct ticker {
-	struct stats *st;
-	struct obuf *out;
-};
-
 /* Every few hundred entries of a long walk: the counters, once a second. */
 static void tick(void *ctx)
 {
-	struct ticker *t = ctx;
-	stats_tick(t->st, 0);
+	stats_tick(ctx, 0);
 }
 
 int main(int argc, char **argv)
@@ -119,7 +113,6 @@ int main(int argc, char **argv)
 	static struct walker w;
 	struct obuf out;
 	struct stats st;
-	struct ticker tk = { &st, &out };
 #define KEY(f, key) STATS_KEY(struct walk_stats, f, key),
 	static const struct stats_key keys[] = { WALK_STATS(KEY) };
 #undef KEY
@@ -127,7 +120,7 @@ int main(int argc, char **argv)
 	setprogname_(argv[0]);
 	parse_args(argc, argv, &c);
 	setup(&c);
-	c.o.tick = tick, c.o.tick_ctx = &tk;
+	c.o.tick = tick, c.o.tick_ctx = &st;
 	ob_init(&out, 1, 1u << 20);
 	walk_init(&w, &c.o, &out);
 	stats_init(&st, c.stats);
