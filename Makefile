@@ -61,6 +61,15 @@ iotrc.libs        = $(LIB_YAML) $(LIB_CRYPTO)
 PROGS += iotrc-top
 iotrc-top.dir     = filters/top
 iotrc-top.libs    = $(LIB_ZSTD) $(LIB_CURSES) $(LIB_MHD)
+PROGS += iotrc-snap-proc
+iotrc-snap-proc.dir  = snap/proc
+iotrc-snap-proc.libs = $(LIB_CRYPTO)
+PROGS += iotrc-snap-fs
+iotrc-snap-fs.dir    = snap/fs
+iotrc-snap-fs.libs   = $(LIB_CRYPTO)
+PROGS += iotrc-snap-sys
+iotrc-snap-sys.dir   = snap/sys
+iotrc-snap-sys.libs  = $(LIB_CRYPTO)
 
 # Tests, fuzz targets and helpers link everything the library may need.
 ALL_LIBS = $(LIB_ZSTD) $(LIB_CURL) $(LIB_CRYPTO) $(LIB_YAML) $(LIB_CURSES) $(LIB_MHD)

@@ -7,6 +7,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -74,6 +75,30 @@ int anon_load_key(const char *path, char *err, size_t errcap)
 	close(fd);
 	anon_set_key(key, sizeof key);
 	return 0;
+}
+
+const char *anon_default_keyfile(void)
+{
+	static char buf[1024];
+	const char *home = getenv("HOME");
+	if (geteuid() == 0 || !home)
+		return "/var/lib/iotrc/anon.key";
+	snprintf(buf, sizeof buf, "%s/.iotrc/anon.key", home);
+	return buf;
+}
+
+int anon_setup(const char *path, char *err, size_t errcap)
+{
+	char dir[1024];
+	char *slash;
+	if (!path)
+		path = anon_default_keyfile();
+	snprintf(dir, sizeof dir, "%s", path);
+	if ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = 0;
+		mkdir(dir, 0700);                 /* may exist; the open reports real errors */
+	}
+	return anon_load_key(path, err, errcap);
 }
 
 void anon_token(const char *s, size_t n, char *out)

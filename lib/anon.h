@@ -9,6 +9,11 @@
  * Returns 0, or -1 with errno set and a message in err. */
 int anon_load_key(const char *path, char *err, size_t errcap);
 void anon_set_key(const void *key, size_t n);  /* tests */
+/* Every tool's -a: load the key file (NULL: anon_default_keyfile()),
+ * creating it and its folder (0700) if missing. 0, or -1 with a message. */
+int anon_setup(const char *path, char *err, size_t errcap);
+/* /var/lib/iotrc/anon.key for root (or without HOME), else ~/.iotrc/anon.key */
+const char *anon_default_keyfile(void);
 /* 12 hex digits of HMAC(key, s) into out (13 bytes). */
 void anon_token(const char *s, size_t n, char *out);
 /* Anonymize every component of a path: a leading '/' is kept, each

@@ -1,5 +1,6 @@
 /* json.c — see json.h */
 #include "json.h"
+#include "pyfmt.h"
 #include "util.h"
 #include <errno.h>
 #include <math.h>
@@ -15,6 +16,12 @@ void json_init(struct json *j, int fd)
 	j->fd = fd;
 	j->cap = 4096;
 	j->buf = xmalloc(j->cap);
+}
+
+void json_init_py(struct json *j)
+{
+	json_init(j, -1);
+	j->py = 1;
 }
 
 void json_free(struct json *j)
@@ -65,7 +72,16 @@ static void putc_(struct json *j, char c)
 	put(j, &c, 1);
 }
 
-/* Before any value: the comma that separates it from the one before. */
+/* Python's indent=2: a new line, two spaces a level. */
+static void newline(struct json *j, int depth)
+{
+	putc_(j, '\n');
+	for (int i = 0; i < depth; i++)
+		put(j, "  ", 2);
+}
+
+/* Before any value: the comma that separates it from the one before (and
+ * in Python's text the new line it starts on). */
 static void value(struct json *j)
 {
 	if (j->after_key) {
@@ -74,8 +90,11 @@ static void value(struct json *j)
 	}
 	if (j->depth && j->more[j->depth - 1])
 		putc_(j, ',');
-	if (j->depth)
+	if (j->depth) {
 		j->more[j->depth - 1] = 1;
+		if (j->py)
+			newline(j, j->depth);
+	}
 }
 
 static void open_(struct json *j, char c)
@@ -104,6 +123,8 @@ void json_end(struct json *j)
 	if (j->depth <= 0)
 		return;
 	j->depth--;
+	if (j->py && j->depth < JSON_MAXDEPTH && j->more[j->depth])
+		newline(j, j->depth);
 	putc_(j, j->depth < JSON_MAXDEPTH && j->open[j->depth] == '[' ? ']' : '}');
 	if (j->depth == 0 && j->fd >= 0)
 		putc_(j, '\n');
@@ -114,7 +135,7 @@ void json_key(struct json *j, const char *key)
 	value(j);
 	putc_(j, '"');
 	json_escape(j, key, strlen(key));
-	put(j, "\":", 2);
+	put(j, j->py ? "\": " : "\":", j->py ? 3 : 2);
 	j->after_key = 1;
 }
 
@@ -149,8 +170,68 @@ size_t utf8_seq_len(const unsigned char *s, size_t n)
 	return k;
 }
 
+/* One code point as \uXXXX, a surrogate pair above U+FFFF. */
+static void put_u(struct json *j, uint32_t c)
+{
+	static const char hex[] = "0123456789abcdef";
+	char b[6] = { '\\', 'u' };
+	if (c > 0xffff) {
+		c -= 0x10000;
+		put_u(j, 0xd800 + (c >> 10));
+		put_u(j, 0xdc00 + (c & 0x3ff));
+		return;
+	}
+	for (int i = 0; i < 4; i++)
+		b[2 + i] = hex[(c >> (12 - 4 * i)) & 15];
+	put(j, b, 6);
+}
+
+/* Python's ensure_ascii escaping; bytes that are not UTF-8 are U+FFFD. */
+static void py_escape(struct json *j, const unsigned char *p, size_t n)
+{
+	const unsigned char *end = p + n;
+	while (p < end) {
+		const unsigned char *run = p;
+		uint32_t c;
+		size_t k;
+		while (p < end && *p >= 0x20 && *p < 0x7f && *p != '"' && *p != '\\')
+			p++;
+		put(j, run, (size_t)(p - run));
+		if (p == end)
+			break;
+		c = *p;
+		switch (c) {
+		case '"': put(j, "\\\"", 2); p++; continue;
+		case '\\': put(j, "\\\\", 2); p++; continue;
+		case '\n': put(j, "\\n", 2); p++; continue;
+		case '\r': put(j, "\\r", 2); p++; continue;
+		case '\t': put(j, "\\t", 2); p++; continue;
+		case '\b': put(j, "\\b", 2); p++; continue;
+		case '\f': put(j, "\\f", 2); p++; continue;
+		}
+		k = c < 0x80 ? 1 : utf8_seq_len(p, (size_t)(end - p));
+		if (k == 0) {
+			put_u(j, 0xfffd);
+			p++;
+			continue;
+		}
+		if (k > 1) {
+			c &= 0xff >> (k + 1);
+			for (size_t i = 1; i < k; i++)
+				c = c << 6 | (p[i] & 0x3f);
+		}
+		put_u(j, c);
+		p += k;
+	}
+}
+
 void json_escape(struct json *j, const char *s, size_t n)
 {
+	if (j->py) {
+		py_escape(j, (const unsigned char *)s, n);
+		return;
+	}
+	{
 	static const char hex[] = "0123456789abcdef";
 	const unsigned char *p = (const unsigned char *)s, *end = p + n, *run = p;
 	while (p < end) {
@@ -195,6 +276,7 @@ void json_escape(struct json *j, const char *s, size_t n)
 		p++, run = p;
 	}
 	put(j, run, (size_t)(p - run));
+	}
 }
 
 void json_str(struct json *j, const char *s, size_t n)
@@ -231,6 +313,16 @@ void json_double(struct json *j, double v)
 {
 	char b[40];
 	int n;
+	if (j->py) {                     /* repr(), and Python's NaN/Infinity */
+		value(j);
+		if (isnan(v))
+			put(j, "NaN", 3);
+		else if (isinf(v))
+			put(j, v < 0 ? "-Infinity" : "Infinity", v < 0 ? 9 : 8);
+		else
+			put(j, b, py_repr_double(v, b));
+		return;
+	}
 	if (!isfinite(v)) {
 		json_null(j);
 		return;

@@ -15,7 +15,14 @@
  *	json_key(&j, "pid"); json_u64(&j, 42);
  *	json_key(&j, "path"); json_str(&j, p, n);
  *	json_end(&j);
- *	text = json_take(&j, &len);   (caller frees) */
+ *	text = json_take(&j, &len);   (caller frees)
+ *
+ * json_init_py() selects the text Python's json.dumps(obj, indent=2)
+ * writes (the family's system_spec files, upstream.md §3): two-space
+ * indents, ": " after keys, "[]"/"{}" when empty; strings printable ASCII
+ * only, the rest as \uXXXX (ensure_ascii, DEL too, surrogate pairs above
+ * U+FFFF), '<' '>' '&' left alone; floats as repr(), NaN and Infinity as
+ * Python spells them. */
 #ifndef IOTRC_JSON_H
 #define IOTRC_JSON_H
 #include <stddef.h>
@@ -32,10 +39,12 @@ struct json {
 	unsigned char open[JSON_MAXDEPTH];  /* '{' or '[' at each depth */
 	unsigned char more[JSON_MAXDEPTH];  /* a value is already at this depth */
 	int after_key;              /* the next value follows a key: no comma */
+	int py;                     /* json.dumps(indent=2) text */
 };
 
 /* fd < 0: keep everything in memory (json_take); else write to fd. */
 void json_init(struct json *j, int fd);
+void json_init_py(struct json *j);       /* in memory, Python's text */
 void json_free(struct json *j);
 /* The in-memory text, NUL-terminated; the caller frees it, j is empty. */
 char *json_take(struct json *j, size_t *len);

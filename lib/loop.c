@@ -59,6 +59,20 @@ short loop_ready(const struct loop *l, int idx)
 	return idx < 0 || idx >= l->n ? 0 : l->pfd[idx].revents;
 }
 
+int loop_sleep(int64_t deadline_ns, int wake_fd)
+{
+	struct loop l;
+	int w, r;
+	loop_begin(&l);
+	w = loop_add(&l, wake_fd, POLLIN);
+	loop_until(&l, deadline_ns);
+	r = loop_wait(&l);
+	if (r < 0)
+		return -1;
+	return loop_ready(&l, w) ? 1 : 0;
+}
+
+
 /* The waiting part of loop_rdr_next, apart: its poll set lives on the
  * stack, and the per-line call (a line already buffered) should not pay
  * for setting up that frame. */

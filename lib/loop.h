@@ -40,6 +40,10 @@ short loop_ready(const struct loop *l, int idx);
  * deadline has passed when poll returns; -1 for LOOP_NEVER. */
 int loop_timeout_ms(int64_t deadline_ns, int64_t now_ns);
 
+/* Sleep until deadline_ns or until wake_fd (sig_fd()) is readable:
+ * 1 woken, 0 the deadline passed, -1 poll failed (errno). */
+int loop_sleep(int64_t deadline_ns, int wake_fd);
+
 struct rdr;
 /* rdr_next for a main loop: up to timeout_ms for a whole line (0: do not
  * wait), waiting in loop_wait on the reader's fd and wake_fd (sig_fd()),

@@ -7,6 +7,9 @@
 /* argv joined by single spaces into out; returns length, or -1 if the
  * process is gone or unreadable. */
 long proc_cmdline(pid_t pid, char *out, size_t cap);
+/* The same, and *arg0 gets the length of argv[0] within it (psutil's
+ * cmdline()[0]: a name of 15 characters or more is extended from it). */
+long proc_args(pid_t pid, char *out, size_t cap, size_t *arg0);
 /* Path of an already-open descriptor; -1 if unknown. */
 long proc_fdpath(pid_t pid, int fd, char *out, size_t cap);
 /* Current directory of a process; -1 if unknown. */

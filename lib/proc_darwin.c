@@ -9,10 +9,12 @@
 #include <sys/proc_info.h>
 #include <sys/sysctl.h>
 
-static long join_args(const char *buf, size_t len, char *out, size_t cap)
+static long join_args(const char *buf, size_t len, char *out, size_t cap, size_t *arg0)
 {
 	int argc;
 	size_t i = sizeof argc, o = 0;
+	if (arg0)
+		*arg0 = 0;
 	if (len < sizeof argc)
 		return -1;
 	memcpy(&argc, buf, sizeof argc);
@@ -28,13 +30,15 @@ static long join_args(const char *buf, size_t len, char *out, size_t cap)
 			k = cap - 1 - o;
 		memcpy(out + o, buf + i, k);
 		o += k;
+		if (a == 0 && arg0)
+			*arg0 = o;
 		i += strnlen(buf + i, len - i) + 1;
 	}
 	out[o] = 0;
 	return (long)o;
 }
 
-long proc_cmdline(pid_t pid, char *out, size_t cap)
+long proc_args(pid_t pid, char *out, size_t cap, size_t *arg0)
 {
 	int mib[3] = { CTL_KERN, KERN_PROCARGS2, (int)pid };
 	int argmax;
@@ -52,9 +56,14 @@ long proc_cmdline(pid_t pid, char *out, size_t cap)
 		free(buf);
 		return -1;
 	}
-	r = join_args(buf, size, out, cap);
+	r = join_args(buf, size, out, cap, arg0);
 	free(buf);
 	return r;
+}
+
+long proc_cmdline(pid_t pid, char *out, size_t cap)
+{
+	return proc_args(pid, out, cap, NULL);
 }
 
 static long copy_path(const char *src, size_t max, char *out, size_t cap)

@@ -5,10 +5,14 @@
 #include <string.h>
 #include <unistd.h>
 
-long proc_cmdline(pid_t pid, char *out, size_t cap)
+/* As psutil reads it: argv is NUL-separated with a final NUL, of which
+ * one goes; a process that rewrote its title may leave spaces instead
+ * (then one trailing space goes, and argv[0] ends at the first space). */
+long proc_args(pid_t pid, char *out, size_t cap, size_t *arg0)
 {
 	char path[64];
 	ssize_t n, total = 0;
+	char *nul;
 	int fd;
 	if (cap == 0)
 		return -1;
@@ -19,14 +23,23 @@ long proc_cmdline(pid_t pid, char *out, size_t cap)
 	while ((size_t)total < cap - 1 && (n = read(fd, out + total, cap - 1 - (size_t)total)) > 0)
 		total += n;
 	close(fd);
-	/* argv is NUL-separated with a final NUL: join with spaces. */
-	while (total > 0 && out[total - 1] == 0)
+	if (total > 0 && (out[total - 1] == 0 || out[total - 1] == ' '))
 		total--;
+	nul = memchr(out, 0, (size_t)total);
+	if (arg0) {
+		char *end = nul ? nul : memchr(out, ' ', (size_t)total);
+		*arg0 = end ? (size_t)(end - out) : (size_t)total;
+	}
 	for (ssize_t i = 0; i < total; i++)
 		if (out[i] == 0)
 			out[i] = ' ';
 	out[total] = 0;
 	return total;
+}
+
+long proc_cmdline(pid_t pid, char *out, size_t cap)
+{
+	return proc_args(pid, out, cap, NULL);
 }
 
 static long readlink_into(const char *path, char *out, size_t cap)

@@ -82,3 +82,88 @@ size_t wall_fmt_ms(struct wallfmt *w, int64_t ns, char *out)
 {
 	return fmt_frac(w, ns, out, 3);
 }
+
+void walltz_init(struct walltz *z)
+{
+	for (int i = 0; i < WALLTZ_SLOTS; i++)
+		z->hour[i] = INT64_MIN, z->off[i] = 0, z->mixed[i] = 0;
+	z->last_sec = INT64_MIN;
+}
+
+static size_t put_us(char *out, int32_t us)
+{
+	if (us == 0) {
+		out[19] = 0;
+		return 19;
+	}
+	out[19] = '.';
+	for (int i = 25; i >= 20; i--, us /= 10)
+		out[i] = (char)('0' + us % 10);
+	out[26] = 0;
+	return 26;
+}
+
+static int32_t utc_offset(int64_t sec)
+{
+	struct tm tm;
+	time_t t = (time_t)sec;
+	return localtime_r(&t, &tm) ? (int32_t)tm.tm_gmtoff : 0;
+}
+
+static int64_t floordiv(int64_t a, int64_t b)
+{
+	return a / b - (a % b != 0 && (a < 0) != (b < 0));
+}
+
+/* days since 1970-01-01 -> civil date (H. Hinnant, "chrono-compatible
+ * low-level date algorithms"), proleptic Gregorian like datetime */
+static void civil(int64_t days, int64_t *y, int *m, int *d)
+{
+	int64_t z = days + 719468, era = floordiv(z, 146097);
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = yoe + era * 400 + (*m <= 2);
+}
+
+size_t wall_fmt_py(struct walltz *z, int64_t sec, int32_t us, char *out)
+{
+	int64_t h = floordiv(sec, 3600), local, days, y, sod;
+	unsigned slot = (unsigned)h % WALLTZ_SLOTS;
+	int32_t off;
+	int m, d;
+	if (sec == z->last_sec) {       /* a file's three times are often one */
+		memcpy(out, z->last, 19);
+		return put_us(out, us);
+	}
+	if (z->hour[slot] != h) {
+		int32_t a = utc_offset(h * 3600), b = utc_offset(h * 3600 + 3599);
+		z->hour[slot] = h, z->off[slot] = a, z->mixed[slot] = a != b;
+	}
+	off = z->mixed[slot] ? utc_offset(sec) : z->off[slot];
+	local = sec + off;
+	days = floordiv(local, 86400);
+	sod = local - days * 86400;
+	civil(days, &y, &m, &d);
+	if (y < 0)
+		y = 0;
+	out[0] = (char)('0' + y / 1000 % 10);
+	out[1] = (char)('0' + y / 100 % 10);
+	two(out + 2, (int)(y % 100));
+	out[4] = '-';
+	two(out + 5, m);
+	out[7] = '-';
+	two(out + 8, d);
+	out[10] = ' ';
+	two(out + 11, (int)(sod / 3600));
+	out[13] = ':';
+	two(out + 14, (int)(sod / 60 % 60));
+	out[16] = ':';
+	two(out + 17, (int)(sod % 60));
+	z->last_sec = sec;
+	memcpy(z->last, out, 19);
+	return put_us(out, us);
+}

@@ -18,6 +18,7 @@
 #include "stats.h"
 #include "util.h"
 #include "decode.h"
+#include <errno.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,7 +31,7 @@
 static const char usage[] =
 "usage: iotrc-parse [-av] [--anon-key FILE] [--exclude-pid PID]... [--stats FILE]\n"
 "                   [--timebase N/D] [--os darwin|linux] [--no-lookup]\n"
-"                   [--fd-cap N] [--cmdline-cap N] vfs|io|net\n";
+"                   [--fd-cap N] [--cmdline-cap N] [--preload FILE] vfs|io|net\n";
 
 /* SIGINT/SIGTERM (through lib/sig's pipe): the engine upstream is
  * draining its buffers, so keep reading until end of input, but no longer
@@ -47,19 +48,9 @@ static void setup_signals(void)
 
 struct cli {
 	struct parser_opts o;
-	const char *stats, *keyfile;
+	const char *stats, *keyfile, *preload;
 	long exclude[256];
 };
-
-static const char *default_keyfile(void)
-{
-	static char buf[1024];
-	const char *home = getenv("HOME");
-	if (geteuid() == 0 || !home)
-		return "/var/lib/iotrc/anon.key";
-	snprintf(buf, sizeof buf, "%s/.iotrc/anon.key", home);
-	return buf;
-}
 
 static void parse_timebase(const char *s, struct parser_opts *o)
 {
@@ -69,14 +60,15 @@ static void parse_timebase(const char *s, struct parser_opts *o)
 
 static void parse_args(int argc, char **argv, struct cli *c)
 {
-	enum { O_KEY = 256, O_EXCL, O_STATS, O_TB, O_OS, O_NOLOOK, O_FDCAP, O_CMDCAP };
+	enum { O_KEY = 256, O_EXCL, O_STATS, O_TB, O_OS, O_NOLOOK, O_FDCAP, O_CMDCAP, O_PRELOAD };
 	static const struct option lo[] = {
 		{ "anonymize", no_argument, 0, 'a' }, { "verbose", no_argument, 0, 'v' },
 		{ "help", no_argument, 0, 'h' }, { "anon-key", required_argument, 0, O_KEY },
 		{ "exclude-pid", required_argument, 0, O_EXCL }, { "stats", required_argument, 0, O_STATS },
 		{ "timebase", required_argument, 0, O_TB }, { "os", required_argument, 0, O_OS },
 		{ "no-lookup", no_argument, 0, O_NOLOOK }, { "fd-cap", required_argument, 0, O_FDCAP },
-		{ "cmdline-cap", required_argument, 0, O_CMDCAP }, { 0, 0, 0, 0 },
+		{ "cmdline-cap", required_argument, 0, O_CMDCAP },
+		{ "preload", required_argument, 0, O_PRELOAD }, { 0, 0, 0, 0 },
 	};
 	uint64_t u;
 	int ch;
@@ -101,6 +93,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 				usage_error(usage, "bad --os: %s (darwin or linux)", optarg);
 			break;
 		case O_NOLOOK: c->o.lookups = 0; break;
+		case O_PRELOAD: c->preload = optarg; break;
 		case O_FDCAP: case O_CMDCAP:
 			u = opt_count(usage, ch == O_FDCAP ? "--fd-cap" : "--cmdline-cap", optarg, 16, 100000000);
 			*(ch == O_FDCAP ? &c->o.fd_cap : &c->o.cmd_cap) = (size_t)u;
@@ -116,17 +109,8 @@ static void parse_args(int argc, char **argv, struct cli *c)
 
 static void setup_anon(struct cli *c)
 {
-	char err[1200], dir[1024];
-	const char *key = c->keyfile ? c->keyfile : default_keyfile();
-	char *slash;
-	if (!c->o.anon)
-		return;
-	snprintf(dir, sizeof dir, "%s", key);
-	if ((slash = strrchr(dir, '/')) && slash != dir) {
-		*slash = 0;
-		mkdir(dir, 0700);                 /* may exist; open reports real errors */
-	}
-	if (anon_load_key(key, err, sizeof err) < 0)
+	char err[1200];
+	if (c->o.anon && anon_setup(c->keyfile, err, sizeof err) < 0)
 		die(EXIT_USAGE, "%s", err);
 }
 
@@ -169,6 +153,9 @@ int main(int argc, char **argv)
 	setup_anon(&c);
 	setup_signals();
 	parser_init(&p, &c.o);
+	if (c.preload && parser_preload(&p, c.preload) < 0)
+		die(EXIT_USAGE, "%s: %s", c.preload,
+		    errno == EINVAL ? "not a file of iotrc-snap-proc --fds" : strerror(errno));
 	rdr_init(&r, 0, 256 * 1024);
 	stats_init(&st, c.stats);
 	add_stats(&st, &p, &r);

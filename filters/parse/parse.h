@@ -2,7 +2,8 @@
  * modules. Calls go one way, down: parse_line.c (headers, a line's
  * checks, dispatch) calls the stream modules parse_vfs.c, parse_io.c,
  * parse_net.c, which call the cells and clocks of parse_core.c; nothing
- * below calls up. Descriptors, cwds and processes: lib/pfd.h. */
+ * below calls up. Descriptors, cwds and processes: lib/pfd.h; the
+ * main file fills them once at start from --preload (parse_preload.c). */
 #ifndef IOTRC_PARSE_H
 #define IOTRC_PARSE_H
 #include "csv.h"
@@ -24,7 +25,8 @@
 	X(fd_misses, "fd_misses") X(fd_lookups, "fd_lookups") \
 	X(cmdline_lookups, "cmdline_lookups") X(fd_entries, "fd_entries") \
 	X(fd_evictions, "fd_evictions") X(cwd_evictions, "cwd_evictions") \
-	X(cmdline_evictions, "cmdline_evictions") X(paths_cut, "paths_cut")
+	X(cmdline_evictions, "cmdline_evictions") X(paths_cut, "paths_cut") \
+	X(preloaded, "preloaded") X(preload_bad, "preload_bad")
 struct pstats {
 #define PSTATS_FIELD(f, key) uint64_t f;
 	PSTATS(PSTATS_FIELD)
@@ -67,6 +69,9 @@ void parser_free(struct parser *p);
 /* parse_line.c: one input line (without newline). */
 void parser_line(struct parser *p, const char *line, size_t n);
 void parser_header_row(struct parser *p);
+/* parse_preload.c: --preload FILE (iotrc-snap-proc --fds) into the
+ * descriptor model; 0, or -1 and errno (EINVAL: not such a file). */
+int parser_preload(struct parser *p, const char *file);
 
 /* parse_core.c, for the stream modules */
 void row_prefix_time(struct parser *p, const struct rec *r, int64_t *mono_ns);

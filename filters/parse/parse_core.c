@@ -6,6 +6,7 @@
 #include "decode.h"
 #include "mono.h"
 #include "proc.h"
+#include "pyfmt.h"
 #include "schema.h"
 #include "util.h"
 #include <stdio.h>
@@ -159,18 +160,7 @@ void put_float_ms(struct obuf *o, int64_t ns)
 		csv_raw(o, b, (size_t)n);
 		return;
 	}
-	for (int prec = 1; prec <= 17; prec++) {
-		n = snprintf(b, sizeof b, "%.*g", prec, v);
-		if (strtod(b, NULL) == v) {
-			char *e = strstr(b, "e+");
-			int x = e ? atoi(e + 2) : 0;
-			if (e && x < 16)       /* repr writes 1e9 as 1000000000.0 */
-				n = snprintf(b, sizeof b, "%.*f", prec - 1 - x > 0 ? prec - 1 - x : 0, v);
-			break;
-		}
-	}
-	if (!strpbrk(b, ".en") && n < 38)
-		b[n++] = '.', b[n++] = '0', b[n] = 0;
+	n = (int)py_repr_double(v, b);
 	csv_raw(o, b, (size_t)n);
 }
 

@@ -50,6 +50,9 @@ static void test_exits(void)
 		{ "man/iotrc-write.1", 0x7 },
 		{ "man/iotrc-upload.1", 0x7 },
 		{ "man/iotrc-top.1", 0x7 },
+		{ "man/iotrc-snap-proc.1", 0x7 },
+		{ "man/iotrc-snap-fs.1", 0x7 },
+		{ "man/iotrc-snap-sys.1", 0x7 },
 	};
 	int n;
 	const struct exit_info *t = exit_table(&n);

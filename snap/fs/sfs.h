@@ -1,0 +1,146 @@
+/* sfs.h — iotrc-snap-fs internals. Layers, calls going down only:
+ * iotrc-snap-fs.c (options, passes, --every) calls sfs_walk.c (the walk:
+ * a stack of open directories, the visited set, mount crossings, stops),
+ * which calls sfs_row.c (a row's cells), sfs_visit.c (the visited set),
+ * sfs_fstype.c (which file systems are pseudo or network) and the per-OS
+ * directory readers sfs_dir_<os>.c at the bottom. */
+#ifndef IOTRC_SFS_H
+#define IOTRC_SFS_H
+#include "csv.h"
+#include "wallclock.h"
+#include <stddef.h>
+#include <stdint.h>
+
+/* ---- sfs_dir_<os>.c: reading directories, never opening files ---- */
+
+enum { SFS_OTHER = 0, SFS_REG, SFS_LNK, SFS_DIR };
+
+struct sfs_stat {
+	int kind;                  /* SFS_* */
+	uint64_t size, phys;       /* st_size; allocated bytes (st_blocks * 512) */
+	uint64_t ino, nlink;
+	uint64_t dev;              /* the OS's st_dev: equal devs, same file system */
+	uint32_t dev_major, dev_minor;
+	int has_btime;
+	int64_t btime_s, mtime_s, atime_s;
+	int32_t btime_ns, mtime_ns, atime_ns;
+	uint64_t flags;            /* macOS st_flags, or ... */
+	int flags_statx;           /* ... Linux statx attributes */
+	int mountpoint;            /* the OS says a file system is mounted here (-1: unknown) */
+};
+
+struct sfs_ent {
+	const char *name;          /* valid until the next sfs_dir_next */
+	size_t namelen;
+	int stat_ok;               /* st filled (else errno in err) */
+	int err;
+	struct sfs_stat st;
+};
+
+struct sfs_dir;
+/* Open directory name relative to dirfd (AT_FDCWD for a root) without
+ * following a symlink, not updating its access time where the OS allows;
+ * bufsize bytes of entries are read at a time. NULL and errno on failure. */
+struct sfs_dir *sfs_dir_open(int dirfd, const char *name, size_t bufsize);
+int sfs_dir_fd(const struct sfs_dir *d);
+/* The next entry ("." and ".." skipped): 1, 0 at the end, -1 and errno
+ * when reading the directory failed. Regular files, symlinks and
+ * directories come with their attributes (kind SFS_OTHER may not). */
+int sfs_dir_next(struct sfs_dir *d, struct sfs_ent *e);
+void sfs_dir_close(struct sfs_dir *d);
+/* Attributes of name relative to dirfd without following it (a root). */
+int sfs_stat_at(int dirfd, const char *name, struct sfs_stat *st);
+/* The mounted file systems: called at the start of each pass. */
+int sfs_mounts_load(void);
+/* The type name of the file system of dev ("ext4", "proc", "apfs") into
+ * out; dirfd/name (the entry, not opened) for the OS to ask when the
+ * mount table does not know dev. 0, or -1 when unknown. */
+int sfs_fstype(uint64_t dev, int dirfd, const char *name, char *out, size_t cap);
+/* Raise the open-file limit as far as allowed; returns the new soft limit. */
+long sfs_raise_nofile(void);
+
+/* ---- sfs_fstype.c: file systems not walked unless asked ---- */
+
+enum { FS_LOCAL = 0, FS_PSEUDO, FS_NETWORK };
+int fstype_class(const char *type);
+const char *fstype_class_name(int c);
+
+/* ---- sfs_visit.c: each directory once ---- */
+
+struct visit {
+	struct visit_key *slots;
+	size_t size, count, max;
+	uint64_t full;             /* inserts refused at max */
+};
+void visit_init(struct visit *v, size_t max);
+void visit_free(struct visit *v);
+void visit_clear(struct visit *v);
+/* 1 if (dev, ino) was there already, 0 if added, -1 if the set is full
+ * (then only the ancestors protect against a loop; counted in full). */
+int visit_add(struct visit *v, uint64_t dev, uint64_t ino);
+
+/* ---- sfs_row.c: a row's cells ---- */
+
+struct row_ctx {
+	struct obuf *out;
+	struct walltz tz;
+	char ts[32];               /* snapshot_timestamp: the pass's start, ms */
+	int64_t mono_ns;           /* mono_ns: the pass's start */
+	int anon;
+	char *abuf;                /* anonymized path buffer */
+	size_t acap;
+};
+void row_header(struct obuf *o);
+void row_write(struct row_ctx *c, const char *path, size_t n, const struct sfs_stat *st);
+/* The flags cell: macOS st_flags names as upstream writes them (low bit
+ * first, |-joined, the unknown rest as 0x%08x), or Linux statx attributes.
+ * out needs 512 bytes; returns the length (0: no flags). */
+size_t row_flags_darwin(uint64_t flags, char *out);
+size_t row_flags_linux(uint64_t attrs, char *out);
+
+/* ---- sfs_walk.c ---- */
+
+#define WALK_STATS(X) \
+	X(passes, "passes") X(passes_stopped, "passes_stopped") X(rows, "rows_written") \
+	X(dirs, "dirs_walked") X(dirs_unreadable, "dirs_unreadable") \
+	X(dirs_repeated, "dirs_repeated") X(mounts_skipped, "mounts_skipped") \
+	X(mounts_other_dev, "mounts_other_device") X(vanished, "entries_vanished") \
+	X(read_errors, "read_errors") X(too_deep, "too_deep") X(others, "other_files") \
+	X(visited, "visited_dirs") X(visited_full, "visited_full") X(root_errors, "root_errors")
+struct walk_stats {
+#define WALK_STATS_FIELD(f, key) uint64_t f;
+	WALK_STATS(WALK_STATS_FIELD)
+#undef WALK_STATS_FIELD
+};
+
+struct walk_opts {
+	int one_fs, all_fs, anon, verbose;
+	const char *const *include_fs;  /* NULL-terminated type names walked anyway */
+	size_t max_depth;
+	size_t max_dirs;
+	int64_t deadline;               /* mono ns; LOOP_NEVER: none */
+	int stop_fd;                    /* readable: stop (sig_fd()) */
+	void (*tick)(void *ctx);        /* called now and then during a pass */
+	void *tick_ctx;
+};
+
+enum { WALK_DONE = 0, WALK_STOPPED_SIGNAL, WALK_STOPPED_TIME };
+
+struct walker {
+	struct walk_opts o;
+	struct walk_stats st;
+	struct row_ctx row;
+	struct visit visited;
+	char *path;                     /* the current path */
+	size_t pathcap;
+	char *stopped_at;               /* where the last stopped pass was */
+	int stop_why;
+};
+
+void walk_init(struct walker *w, const struct walk_opts *o, struct obuf *out);
+void walk_free(struct walker *w);
+/* One pass over the roots: rows to out; WALK_DONE or WALK_STOPPED_*.
+ * A stopped pass leaves its rows whole and stopped_at names the directory
+ * it was in. */
+int walk_pass(struct walker *w, const char *const *roots, size_t nroots);
+#endif
