@@ -3,6 +3,8 @@
  *   workload vfs DIR      file calls under DIR
  *   workload net DIR      TCP over 127.0.0.1 and ::1, a unix socket in DIR
  *   workload io DIR       direct I/O to DIR/direct (forces block requests)
+ *   workload flush DIR    a buffered write and fsync of DIR/flush (the file
+ *                         system then sends the device a cache flush)
  *   workload load DIR N   N small pread()s, then prints calls/s
  *
  * It prints what it did, one "key value..." line each, so a test can match
@@ -177,6 +179,23 @@ static void io(const char *dir)
 	free(buf);
 }
 
+static void flush(const char *dir)
+{
+	char path[4200], buf[4096];
+	struct stat st;
+	int fd;
+	snprintf(path, sizeof path, "%s/flush", dir);
+	memset(buf, 'f', sizeof buf);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
+		die(path);
+	fstat(fd, &st);
+	printf("dev %u:%u\n", major(st.st_dev), minor(st.st_dev));
+	CALL("fsync", fsync(fd));
+	close(fd);
+	unlink(path);
+}
+
 static void load(const char *dir, long n)
 {
 	char path[4200], c = 'x';
@@ -200,7 +219,7 @@ static void load(const char *dir, long n)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload vfs|net|io DIR | load DIR N\n");
+		fprintf(stderr, "usage: workload vfs|net|io|flush DIR | load DIR N\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* no write(2) until exit */
@@ -211,6 +230,8 @@ int main(int argc, char **argv)
 		net(argv[2]);
 	else if (!strcmp(argv[1], "io"))
 		io(argv[2]);
+	else if (!strcmp(argv[1], "flush"))
+		flush(argv[2]);
 	else if (!strcmp(argv[1], "load") && argc == 4)
 		load(argv[2], atol(argv[3]));
 	else
