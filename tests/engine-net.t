@@ -1,8 +1,10 @@
 #!/bin/sh
 # engine-net.t — real end-to-end: iotrc-launch net (bpftrace) | iotrc-parse net
 # while tests/helpers/workload makes TCP connections over 127.0.0.1 and ::1
-# and a unix-socket connection; the rows of its pid must be exactly these,
-# with addresses, ports, descriptors, and times inside each call.
+# and a unix-socket connection, then a connect to 127.0.0.1 that is refused;
+# the rows of its pid must be exactly these, with addresses, ports,
+# descriptors, -errno as the return value of the refused connect, and
+# times inside each call.
 . tests/engine-common.sh
 engine_require
 engine_trace net net "$T"
@@ -30,7 +32,11 @@ want = tcp("AF_INET", "4", "127.0.0.1", 0, facts["port4"], facts["cport4"]) + \
     ("SOCKET_CREATE", "AF_UNIX", "SOCK_STREAM", E, E, E, E, E, str(c[17]), E, E, str(c[17])),
     ("CONNECT", "AF_UNIX", E, E, E, sock, E, E, str(c[17]), E, E, "0"),
     ("ACCEPT", E, E, E, E, E, E, E, str(c[19]), E, E, str(c[19])),   # accept(l, NULL, NULL)
+    # refused: return_value is -errno, -111 ECONNREFUSED on Linux
+    ("SOCKET_CREATE", "AF_INET", "SOCK_STREAM", "4", E, E, E, E, str(c[21]), E, E, str(c[21])),
+    ("CONNECT", "AF_INET", E, "4", E, "127.0.0.1", E, facts["refused_port"], str(c[21]), E, E, "-111"),
 ]
+assert calls[22]["name"] == "connect_refused" and calls[22]["err"] == 111, calls[22]
 net = mine[mine.event_type != ""]
 assert all(net.tid == str(pid)) and all(net.command == "workload")
 expect(net, cols, want)

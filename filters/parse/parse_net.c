@@ -1,6 +1,10 @@
 /* parse_net.c — net records -> nw_conn rows (iotrc-records(5) "Stream
  * net"; conventions from upstream.md §2.4, with IPv6 addresses and
- * AF_UNIX paths, which upstream lacked (§10 #8)). */
+ * AF_UNIX paths, which upstream lacked (§10 #8)). A failed call's
+ * return_value is the negative error number of the traced OS (-111
+ * ECONNREFUSED on Linux, -61 on macOS), as the family's Linux member
+ * writes the raw system call result, so failures keep their error
+ * (iotrc-schema(7); upstream.md §10 #4). */
 #include "parse.h"
 #include "decode.h"
 #include "mono.h"
@@ -160,7 +164,9 @@ int row_net(struct parser *p, const struct rec *r)
 	lat = v.entry > 0 ? mono_span(mono, mono_to_ns(p, v.entry)) : -1;
 	put_opt_u64(&p->out, (op->ev == E_CONNECT || op->ev == E_ACCEPT) && lat > 0,
 	            (uint64_t)lat);                                 /* latency_ns */
-	csv_s64(&p->out, v.ret);                                    /* return_value */
+	/* return_value: -errno on failure; a negative err (macOS ERESTART,
+	 * EJUSTRETURN, notes/macos-dtrace.md §1.3) is no errno: ret as is */
+	csv_s64(&p->out, v.err > 0 && v.ret < 0 ? -v.err : v.ret);
 	put_opt_u64(&p->out, mono != INT64_MIN, (uint64_t)mono);
 	csv_end(&p->out);
 	return 1;

@@ -86,11 +86,12 @@ static void vfs(const char *dir)
 	CALL("rmdir", rmdir(sub));
 }
 
-static void tcp(int fam, const char *addr, const char *tag)
+/* TCP over addr; returns the port it listened on (now closed). */
+static int tcp(int fam, const char *addr, const char *tag)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int l, c, s;
+	int l, c, s, port;
 	memset(&ss, 0, sizeof ss);
 	if (fam == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
@@ -107,8 +108,9 @@ static void tcp(int fam, const char *addr, const char *tag)
 	CALL("bind", bind(l, (struct sockaddr *)&ss, len));
 	CALL("listen", listen(l, 8));
 	getsockname(l, (struct sockaddr *)&ss, &len);
-	printf("port%s %d\n", tag, ntohs(fam == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-	                                 : ((struct sockaddr_in6 *)&ss)->sin6_port));
+	port = ntohs(fam == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+	                            : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	printf("port%s %d\n", tag, port);
 	c = (int)CALL("socket", socket(fam, SOCK_STREAM, 0));
 	CALL("connect", connect(c, (struct sockaddr *)&ss, len));
 	getsockname(c, (struct sockaddr *)&ss, &len);
@@ -118,13 +120,29 @@ static void tcp(int fam, const char *addr, const char *tag)
 	s = (int)CALL("accept", accept(l, (struct sockaddr *)&ss, &len));
 	CALL("shutdown", shutdown(c, SHUT_WR));
 	close(s), close(c), close(l);
+	return port;
+}
+
+/* A connect to 127.0.0.1:port, where nothing listens any more: refused. */
+static void refused(int port)
+{
+	struct sockaddr_in in;
+	int c;
+	memset(&in, 0, sizeof in);
+	in.sin_family = AF_INET;
+	in.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, "127.0.0.1", &in.sin_addr);
+	c = (int)CALL("socket", socket(AF_INET, SOCK_STREAM, 0));
+	CALL("connect_refused", connect(c, (struct sockaddr *)&in, sizeof in));
+	printf("refused_port %d\n", port);
+	close(c);
 }
 
 static void net(const char *dir)
 {
 	struct sockaddr_un un;
-	int l, c, s;
-	tcp(AF_INET, "127.0.0.1", "4");
+	int l, c, s, port4;
+	port4 = tcp(AF_INET, "127.0.0.1", "4");
 	tcp(AF_INET6, "::1", "6");
 	memset(&un, 0, sizeof un);
 	un.sun_family = AF_UNIX;
@@ -138,6 +156,7 @@ static void net(const char *dir)
 	s = (int)CALL("accept", accept(l, NULL, NULL));
 	close(s), close(c), close(l);
 	CALL("unlink", unlink(un.sun_path));
+	refused(port4);
 }
 
 /* Where the file's first block is on the device (FIEMAP), in bytes. */
