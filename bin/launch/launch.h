@@ -69,6 +69,7 @@ struct btconv {
 	} pend[BT_NPEND];
 	uint64_t seq;
 	int npend;
+	uint64_t nprobes;      /* announced; published at "iotrc-attached" */
 };
 void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st);
 void bt_free(struct btconv *b);
