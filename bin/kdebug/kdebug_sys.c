@@ -198,6 +198,8 @@ static void end_chdir(struct kd_decoder *d, const struct kd_end *x, struct kd_vr
 	map_vnodes(d, x, KD_UNK);
 }
 
+static void close_socket(struct kd_decoder *d, const struct kd_end *x, int64_t fd);
+
 static void end_vfs(struct kd_decoder *d, const struct kd_end *x)
 {
 	int shape = x->ent->shape;
@@ -220,6 +222,8 @@ static void end_vfs(struct kd_decoder *d, const struct kd_end *x)
 			v.size = a_64(x, 1);
 		fdpath(d, x, v.fd, 0, &v.path, &v.pathn);
 		kd_emit_vfs(d, x->pid, x->tid, x->ts, &v);
+		if (shape == SH_CLOSE)
+			close_socket(d, x, v.fd);
 		if (shape == SH_CLOSE && (x->err == 0 || x->err == DARWIN_EINTR) && v.fd >= 0 && v.fd <= INT32_MAX)
 			kd_fd_put(d, x->pid, (int32_t)v.fd, "", 0, FK_CLOSED, 0);
 		return;
@@ -302,6 +306,26 @@ static void sock_addr(struct kd_decoder *d, const struct kd_end *x, int64_t fd, 
 		n->addr = sa->addr;
 		n->addrn = (size_t)sa->addrlen;
 	}
+}
+
+/* The close of a socket is a net record too (the family's CLOSE): a
+ * descriptor is a socket when socket() or accept() returned it (or it
+ * was inherited or duplicated from one), as the descriptor table says. */
+static void close_socket(struct kd_decoder *d, const struct kd_end *x, int64_t fd)
+{
+	struct kd_nrec n;
+	uint32_t aux;
+	size_t len;
+	if (fd == KD_UNK || fd < 0 || fd > INT32_MAX ||
+	    !kd_fd_get(d, x->pid, (int32_t)fd, &len, &aux) || (aux & FK_KIND) != FK_SOCKET)
+		return;
+	memset(&n, 0, sizeof n);
+	n.op = x->ent->name;
+	n.ret = x->ret, n.err = x->err, n.entry = x->entry;
+	n.fd = fd;
+	n.family = n.type = n.proto = n.arg = n.port = KD_UNK;
+	sock_params(d, x->pid, fd, &n);
+	kd_emit_net(d, x->pid, x->tid, x->ts, &n);
 }
 
 static void end_net(struct kd_decoder *d, const struct kd_end *x)

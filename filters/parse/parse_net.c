@@ -13,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum ev { E_SOCKET, E_BIND, E_LISTEN, E_CONNECT, E_ACCEPT, E_SHUTDOWN };
+enum ev { E_SOCKET, E_BIND, E_LISTEN, E_CONNECT, E_ACCEPT, E_SHUTDOWN, E_CLOSE };
 static const struct net_op {
 	const char *name;
 	enum ev ev;
@@ -22,8 +22,12 @@ static const struct net_op {
 	{ "connect", E_CONNECT }, { "connect_nocancel", E_CONNECT }, { "connectx", E_CONNECT },
 	{ "accept", E_ACCEPT }, { "accept_nocancel", E_ACCEPT }, { "accept4", E_ACCEPT },
 	{ "shutdown", E_SHUTDOWN },
+	/* the close of a socket (the engines write it for socket descriptors
+	 * only; the family's Linux member's CLOSE) */
+	{ "close", E_CLOSE }, { "close_nocancel", E_CLOSE }, { "guarded_close_np", E_CLOSE },
 };
-static const char *const ev_name[] = { "SOCKET_CREATE", "BIND", "LISTEN", "CONNECT", "ACCEPT", "SHUTDOWN" };
+static const char *const ev_name[] = { "SOCKET_CREATE", "BIND", "LISTEN", "CONNECT", "ACCEPT",
+                                       "SHUTDOWN", "CLOSE" };
 
 struct nrec {
 	int64_t pid, ret, err, entry, fd, family, type, proto, arg, port, tid, ppid;

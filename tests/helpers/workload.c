@@ -119,7 +119,7 @@ static int tcp(int fam, const char *addr, const char *tag)
 	len = sizeof ss;
 	s = (int)CALL("accept", accept(l, (struct sockaddr *)&ss, &len));
 	CALL("shutdown", shutdown(c, SHUT_WR));
-	close(s), close(c), close(l);
+	CALL("close", close(s)), CALL("close", close(c)), CALL("close", close(l));
 	return port;
 }
 
@@ -135,7 +135,7 @@ static void refused(int port)
 	c = (int)CALL("socket", socket(AF_INET, SOCK_STREAM, 0));
 	CALL("connect_refused", connect(c, (struct sockaddr *)&in, sizeof in));
 	printf("refused_port %d\n", port);
-	close(c);
+	CALL("close", close(c));
 }
 
 static void net(const char *dir)
@@ -154,7 +154,7 @@ static void net(const char *dir)
 	c = (int)CALL("socket", socket(AF_UNIX, SOCK_STREAM, 0));
 	CALL("connect", connect(c, (struct sockaddr *)&un, sizeof un));
 	s = (int)CALL("accept", accept(l, NULL, NULL));
-	close(s), close(c), close(l);
+	CALL("close", close(s)), CALL("close", close(c)), CALL("close", close(l));
 	CALL("unlink", unlink(un.sun_path));
 	refused(port4);
 }
