@@ -22,6 +22,13 @@
  * (sun_path[104]). Addresses are printed as hex digits of their bytes in
  * network order (iotrc-records(5)); the AF_UNIX path with %S (§2.11).
  *
+ * The local end of connect and accept (the record's extension fields,
+ * iotrc-records(5)) is not written: it is in no argument of the call, and
+ * reading it from the kernel's socket (fds[], a walk of the proc's file
+ * table) faults under SIP (§3.1) and would tie the script to kernel
+ * structures that drift (§5.12); those rows leave local_addr and sport
+ * empty.
+ *
  * Other rules as in vfs.d: error from arg3, not errno (§1.3); arg5+ at
  * entry only (§1.2); "\001" separators (§2.11); no kernel-structure walks
  * (§3.1); every self-> variable freed by the last clause of each return

@@ -3,8 +3,9 @@
 # while tests/helpers/workload makes TCP connections over 127.0.0.1 and ::1
 # and a unix-socket connection, then a connect to 127.0.0.1 that is refused,
 # closing every socket; the rows of its pid must be exactly these, with
-# addresses, ports, descriptors, -errno as the return value of the refused
-# connect, a CLOSE for each socket, and times inside each call.
+# addresses and ports of both ends of connect and accept, descriptors,
+# -errno as the return value of the refused connect, a CLOSE for each
+# socket, and times inside each call.
 . tests/engine-common.sh
 engine_require
 engine_trace net net "$T"
@@ -21,8 +22,9 @@ def tcp(fam, ver, addr, k, p, cp):
         ("BIND", fam, E, ver, addr, E, E, E, str(c[k]), E, E, "0"),
         ("LISTEN", E, E, E, E, E, E, E, str(c[k]), "8", E, "0"),
         ("SOCKET_CREATE", fam, "SOCK_STREAM", ver, E, E, E, E, str(c[k + 3]), E, E, str(c[k + 3])),
-        ("CONNECT", fam, E, ver, E, addr, E, p, str(c[k + 3]), E, E, "0"),
-        ("ACCEPT", fam, E, ver, E, addr, E, cp, str(c[k + 5]), E, E, str(c[k + 5])),
+        # and the local end: the port of the connecting socket, of the listener
+        ("CONNECT", fam, E, ver, addr, addr, cp, p, str(c[k + 3]), E, E, "0"),
+        ("ACCEPT", fam, E, ver, addr, addr, p, cp, str(c[k + 5]), E, E, str(c[k + 5])),
         ("SHUTDOWN", E, E, E, E, E, E, E, str(c[k + 3]), E, "SHUT_WR", "0"),
     ] + closes(fam, ver, "SOCK_STREAM", c[k + 5], c[k + 3], c[k])
 sock = T + "/sock"

@@ -54,7 +54,7 @@ int engine_start(struct child *e, char *const argv[], char *const env[]);
 /* ---- launch_bt.c: bpftrace -f json output to records -------------------- */
 #define BT_NPEND 64
 struct btconv {
-	int stream, nfields;
+	int stream;
 	int64_t wall_offset;   /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	struct obuf *out;
 	struct lstats *st;

@@ -142,7 +142,6 @@ void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st)
 {
 	memset(b, 0, sizeof *b);
 	b->stream = stream;
-	b->nfields = rec_nfields[stream];
 	b->out = out;
 	b->st = st;
 	for (int i = 0; i < BT_NPEND; i++)
@@ -166,7 +165,7 @@ static void stash(struct btconv *b, const struct jval *v, int nv)
 	int64_t tid, idx;
 	if (nv != 3 || v[0].isstr || v[1].isstr || !v[2].isstr ||
 	    parse_s64_n(v[0].p, v[0].n, &tid) || parse_s64_n(v[1].p, v[1].n, &idx) ||
-	    idx <= F_MONO || idx >= b->nfields) {
+	    idx <= F_MONO || idx >= rec_nfields_ext[b->stream]) {
 		b->st->engine_bad_lines++;
 		return;
 	}
@@ -218,7 +217,7 @@ static void emit(struct btconv *b, const struct jval *v, int nv)
 	int64_t mono;
 	char wall[24];
 	int nf = nv + 1;
-	if (nf != b->nfields || v[F_MONO - 1].isstr ||
+	if (!rec_nfields_ok(b->stream, nf) || v[F_MONO - 1].isstr ||
 	    parse_s64_n(v[F_MONO - 1].p, v[F_MONO - 1].n, &mono)) {
 		b->st->engine_bad_lines++;
 		return;
