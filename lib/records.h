@@ -21,9 +21,10 @@ enum { F_OP, F_PID, F_PPID, F_TID, F_EXEC, F_WALL, F_MONO, F_NPREFIX };
 /* vfs */
 enum { FV_RET = F_NPREFIX, FV_ERR, FV_ENTRY, FV_FD, FV_FD2, FV_PATH, FV_PATH2,
        FV_SIZE, FV_OFFSET, FV_FLAGS, FV_MODE, FV_N };
-/* io */
+/* io; the extension: when the request was queued (Linux block_rq_insert) */
 enum { FI_MAJOR = F_NPREFIX, FI_MINOR, FI_BLOCK, FI_BYTES, FI_RESID, FI_FLAGS,
-       FI_ERR, FI_START, FI_CPU, FI_PATH, FI_N };
+       FI_ERR, FI_START, FI_CPU, FI_PATH, FI_N,
+       FI_QUEUED = FI_N, FI_NX };
 /* net; the extension: the local end of connect and accept */
 enum { FN_RET = F_NPREFIX, FN_ERR, FN_ENTRY, FN_FD, FN_FAMILY, FN_TYPE, FN_PROTO,
        FN_ARG, FN_PORT, FN_ADDR, FN_N,

@@ -168,7 +168,7 @@ void kd_emit_io(struct kd_decoder *d, const struct kd_io *io, const kd_buf *done
 	recw_s64(o, bflags(io->code | KD_CODE(done->debugid)));
 	recw_s64(o, (int32_t)done->arg4);            /* errno */
 	recw_u64(o, io->ts);
-	recw_u64(o, io->cpu);
+	recw_u64(o, done->cpuid);                    /* the completing CPU (iotrc-schema(7)) */
 	if (path)
 		recw_str(o, path, pn);
 	else

@@ -2,7 +2,8 @@
  * conventions from upstream.md §2.3: read/write from B_READ (macOS,
  * notes/macos-dtrace.md §2.2) or the first rwbs letter (Linux), device
  * "major:minor", request_id counting from 1, macOS leaves queue_latency_ms,
- * command_flags and operation_code empty). A request without a sector (a
+ * command_flags and operation_code empty). queue_latency_ms is issue minus
+ * queued (the io extension field, Linux block_rq_insert -> issue). A request without a sector (a
  * cache flush completes with sector (sector_t)-1) is a row with sector and
  * size empty, never malformed. */
 #include "parse.h"
@@ -13,8 +14,8 @@
 #include <string.h>
 
 struct iorec {
-	int64_t pid, ppid, tid, major, minor, block, bytes, resid, err, start, cpu, bflags;
-	int has_start, has_cpu, has_block, has_bytes, resid_unusable, no_sector;
+	int64_t pid, ppid, tid, major, minor, block, bytes, resid, err, start, cpu, bflags, queued;
+	int has_start, has_cpu, has_block, has_bytes, resid_unusable, no_sector, has_queued;
 };
 
 static int pull(const struct rec *r, struct iorec *v, int darwin)
@@ -39,6 +40,10 @@ static int pull(const struct rec *r, struct iorec *v, int darwin)
 	v->err = fs64(r, FI_ERR, 0, &bad);
 	v->has_start = rec_s64(r, FI_START, &v->start) == 1 && v->start > 0;
 	v->has_cpu = rec_s64(r, FI_CPU, &v->cpu) == 1 && v->cpu >= 0;
+	/* the extension: queued (0 or empty: the request bypassed the queue) */
+	v->has_queued = rec_s64(r, FI_QUEUED, &v->queued) == 1 && v->queued > 0;
+	if (rec_s64(r, FI_QUEUED, &(int64_t){ 0 }) < 0)
+		bad = 1;
 	v->bflags = darwin ? fs64(r, FI_FLAGS, 0, &bad) : 0;
 	for (int i = FI_BLOCK; i <= FI_CPU; i++)
 		if (i != FI_FLAGS && i != FI_RESID && i != FI_BLOCK && r->n[i] &&
@@ -89,7 +94,12 @@ int row_io(struct parser *p, const struct rec *r)
 	csv_str(&p->out, flags, strlen(flags));
 	put_opt_u64(&p->out, v.has_cpu, (uint64_t)v.cpu);
 	put_opt_u64(&p->out, v.ppid >= 0 && r->n[F_PPID], (uint64_t)v.ppid);
-	csv_empty(&p->out);                      /* queue_latency_ms */
+	/* queue_latency_ms: queued -> issued */
+	lat = v.has_queued && v.has_start ? mono_span(mono_to_ns(p, v.start), mono_to_ns(p, v.queued)) : -1;
+	if (lat >= 0)
+		put_float_ms(&p->out, lat);
+	else
+		csv_empty(&p->out);
 	csv_empty(&p->out);                      /* command_flags */
 	csv_empty(&p->out);                      /* operation_code */
 	csv_u64(&p->out, ++p->request_id);
