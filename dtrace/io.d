@@ -8,9 +8,13 @@
  *
  * Record, written at io:::done: "done" pid ppid tid execname wall mono |
  * major minor block bytes resid flags err start cpu path. The prefix and
- * start/cpu describe the request's issuer, saved at io:::start: in
- * io:::done, pid and execname are whoever completed the I/O (often an
- * interrupt, pid 0), not the requester (notes §2.2, §5.10).
+ * start describe the request's issuer, saved at io:::start: in io:::done,
+ * pid and execname are whoever completed the I/O (often an interrupt, pid
+ * 0), not the requester (notes §2.2, §5.10). cpu is the CPU that
+ * completed it (the cpu built-in at io:::done), as in every engine
+ * (iotrc-schema(7)). The io record's extension (the queue time) is not
+ * written: io:::start fires in buf_strategy(), when the request goes to
+ * the driver (§2.2); no probe sees it queued.
  *
  * Needs the io provider, i.e. DTrace not restricted by SIP (notes §3.1:
  * every SDT provider needs kernel privilege). Kept in a script of its own
@@ -43,7 +47,7 @@
 /* A few thousand I/Os per second at most per disk; records are ~600 bytes. */
 #pragma D option bufsize=4m
 #pragma D option switchrate=10hz
-/* Six saved values per in-flight request; queues hold at most a few
+/* Five saved values per in-flight request; queues hold at most a few
  * thousand requests: 8 MB leaves room for stale entries too (§2.9). */
 #pragma D option dynvarsize=8m
 #pragma D option cleanrate=50hz
@@ -58,7 +62,6 @@ io:::start
 	io_pid[arg0] = pid;
 	io_ppid[arg0] = ppid;
 	io_tid[arg0] = tid;
-	io_cpu[arg0] = cpu;
 	io_exec[arg0] = execname;
 	io_skip[arg0] = 0;
 }
@@ -73,7 +76,7 @@ io:::start
 {
 	io_skip[arg0] = 1;
 	io_ts[arg0] = 0; io_ns[arg0] = 0; io_pid[arg0] = 0; io_ppid[arg0] = 0;
-	io_tid[arg0] = 0; io_cpu[arg0] = 0; io_exec[arg0] = 0;
+	io_tid[arg0] = 0; io_exec[arg0] = 0;
 }
 
 io:::done
@@ -84,7 +87,7 @@ io:::done
 	    walltimestamp, machtimestamp,
 	    args[1]->dev_major, args[1]->dev_minor, args[0]->b_blkno,
 	    args[0]->b_bcount, args[0]->b_resid, args[0]->b_flags,
-	    args[0]->b_error, io_ts[arg0], io_cpu[arg0],
+	    args[0]->b_error, io_ts[arg0], cpu,
 	    args[2]->fi_pathname);
 	io_printed[arg0] = 1;
 }
@@ -99,7 +102,7 @@ io:::done
 	    walltimestamp, machtimestamp,
 	    args[1]->dev_major, args[1]->dev_minor, args[0]->b_blkno,
 	    args[0]->b_bcount, args[0]->b_resid, args[0]->b_flags,
-	    args[0]->b_error, io_ts[arg0], io_cpu[arg0]);
+	    args[0]->b_error, io_ts[arg0], cpu);
 	io_printed[arg0] = 1;
 }
 
@@ -111,16 +114,16 @@ io:::done
 io:::done
 /!io_skip[arg0] && !io_printed[arg0]/
 {
-	printf("done\0010\0010\0010\001\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001\001\001\n",
+	printf("done\0010\0010\0010\001\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001\001%d\001\n",
 	    walltimestamp, machtimestamp,
 	    args[1]->dev_major, args[1]->dev_minor, args[0]->b_blkno,
 	    args[0]->b_bcount, args[0]->b_resid, args[0]->b_flags,
-	    args[0]->b_error);
+	    args[0]->b_error, cpu);
 }
 
 io:::done
 {
 	io_ts[arg0] = 0; io_ns[arg0] = 0; io_pid[arg0] = 0; io_ppid[arg0] = 0;
-	io_tid[arg0] = 0; io_cpu[arg0] = 0; io_exec[arg0] = 0;
+	io_tid[arg0] = 0; io_exec[arg0] = 0;
 	io_printed[arg0] = 0; io_skip[arg0] = 0;
 }

@@ -8,7 +8,8 @@
  *
  * Record: op pid ppid tid execname wall mono | ret err entry fd family type
  * proto arg port addr. Calls: socket, bind, listen, connect(+_nocancel),
- * connectx, accept(+_nocancel), shutdown. Uses only the syscall provider,
+ * connectx, accept(+_nocancel), shutdown, and close (+_nocancel,
+ * guarded_close_np) of a socket. Uses only the syscall provider,
  * so it works with SIP on (notes §3.1); the tcp provider has no connect or
  * accept probe sites on macOS and needs kernel privilege anyway (§1.6).
  *
@@ -20,6 +21,13 @@
  * bytes 4-7, AF_INET6 (30) at bytes 8-23, AF_UNIX (1) the path from byte 2
  * (sun_path[104]). Addresses are printed as hex digits of their bytes in
  * network order (iotrc-records(5)); the AF_UNIX path with %S (§2.11).
+ *
+ * The local end of connect and accept (the record's extension fields,
+ * iotrc-records(5)) is not written: it is in no argument of the call, and
+ * reading it from the kernel's socket (fds[], a walk of the proc's file
+ * table) faults under SIP (§3.1) and would tie the script to kernel
+ * structures that drift (§5.12); those rows leave local_addr and sport
+ * empty.
  *
  * Other rules as in vfs.d: error from arg3, not errno (§1.3); arg5+ at
  * entry only (§1.2); "\001" separators (§2.11); no kernel-structure walks
@@ -34,8 +42,9 @@
 /* Socket calls are far rarer than file calls: 4 MB per CPU at 10 Hz. */
 #pragma D option bufsize=4m
 #pragma D option switchrate=10hz
-/* A thread blocked in accept() or connect() keeps ~6 variables. */
-#pragma D option dynvarsize=4m
+/* A thread blocked in accept() or connect() keeps ~6 variables; every open
+ * socket one sk_open[] entry (below): 8 MB is ~100,000 of them. */
+#pragma D option dynvarsize=8m
 #pragma D option cleanrate=50hz
 
 inline int AF_UNIX = 1;		/* bsd/sys/socket.h:387, §1.5 */
@@ -49,6 +58,23 @@ syscall::socket:entry
 {
 	self->ts = machtimestamp; self->dom = (int)arg0; self->typ = (int)arg1;
 	self->pro = (int)arg2;
+}
+
+/*
+ * The sockets, for their close: D may not read the kernel's file table
+ * with SIP on (fds[] faults, notes §3.1, §5.9), so a socket is a
+ * descriptor that socket() or accept() returned (§1.6), kept in
+ * sk_open[pid, fd] as 1 | domain << 8 | type << 24 | protocol << 40 (the
+ * 1 keeps it non-zero); an accepted socket has its listener's. Freed by
+ * the close; a socket that stops being one otherwise (dup2 over it, exec
+ * with close-on-exec, the process exiting) is forgotten when the pid and
+ * descriptor are reused, since D cannot walk an array to expire entries.
+ */
+syscall::socket:return
+/self->ts && (int)arg0 >= 0/
+{
+	sk_open[pid, (int)arg0] = 1 | (int64_t)(self->dom & 0xffff) << 8 |
+	    (int64_t)(self->typ & 0xffff) << 24 | (int64_t)(self->pro & 0xffff) << 40;
 }
 
 syscall::socket:return
@@ -191,10 +217,40 @@ syscall::connectx:return, syscall::accept:return, syscall::accept_nocancel:retur
 	    (int)arg0, (int)arg3, self->ts, self->fd);
 }
 
+syscall::accept:return, syscall::accept_nocancel:return
+/self->ts && (int)arg0 >= 0/
+{
+	sk_open[pid, (int)arg0] = sk_open[pid, self->fd] ? sk_open[pid, self->fd] :
+	    1 | (int64_t)(self->fam & 0xffff) << 8;
+}
+
 syscall::bind:return, syscall::connect:return, syscall::connect_nocancel:return,
 syscall::connectx:return, syscall::accept:return, syscall::accept_nocancel:return
 /self->ts/
 {
 	self->ts = 0; self->fd = 0; self->sa = 0; self->salen = 0;
 	self->lenp = 0; self->ep = 0; self->fam = 0; self->printed = 0;
+}
+
+/* ---- close of a socket --------------------------------------------------------- */
+
+syscall::close:entry, syscall::close_nocancel:entry, syscall::guarded_close_np:entry
+/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4 &&
+ sk_open[pid, (int)arg0]/
+{
+	self->ts = machtimestamp; self->fd = (int)arg0;
+}
+
+/* The record, then the socket is forgotten whatever the result (§1.3:
+ * the error is arg3). */
+syscall::close:return, syscall::close_nocancel:return, syscall::guarded_close_np:return
+/self->ts/
+{
+	this->k = sk_open[pid, self->fd];
+	printf("%s\001%d\001%d\001%d\001%S\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\001%d\0010\0010\001\n",
+	    probefunc, pid, ppid, tid, execname, walltimestamp, machtimestamp,
+	    (int)arg0, (int)arg3, self->ts, self->fd, (int)((this->k >> 8) & 0xffff),
+	    (int)((this->k >> 24) & 0xffff), (int)((this->k >> 40) & 0xffff));
+	sk_open[pid, self->fd] = 0;
+	self->ts = 0; self->fd = 0;
 }

@@ -21,14 +21,23 @@ enum { F_OP, F_PID, F_PPID, F_TID, F_EXEC, F_WALL, F_MONO, F_NPREFIX };
 /* vfs */
 enum { FV_RET = F_NPREFIX, FV_ERR, FV_ENTRY, FV_FD, FV_FD2, FV_PATH, FV_PATH2,
        FV_SIZE, FV_OFFSET, FV_FLAGS, FV_MODE, FV_N };
-/* io */
+/* io; the extension: when the request was queued (Linux block_rq_insert) */
 enum { FI_MAJOR = F_NPREFIX, FI_MINOR, FI_BLOCK, FI_BYTES, FI_RESID, FI_FLAGS,
-       FI_ERR, FI_START, FI_CPU, FI_PATH, FI_N };
-/* net */
+       FI_ERR, FI_START, FI_CPU, FI_PATH, FI_N,
+       FI_QUEUED = FI_N, FI_NX };
+/* net; the extension: the local end of connect and accept */
 enum { FN_RET = F_NPREFIX, FN_ERR, FN_ENTRY, FN_FD, FN_FAMILY, FN_TYPE, FN_PROTO,
-       FN_ARG, FN_PORT, FN_ADDR, FN_N };
+       FN_ARG, FN_PORT, FN_ADDR, FN_N,
+       FN_LPORT = FN_N, FN_LADDR, FN_NX };
 
+/* A record has its stream's base number of fields, or that number plus
+ * all of the stream's extension fields (iotrc-records(5)). */
 extern const int rec_nfields[REC_NSTREAMS];
+extern const int rec_nfields_ext[REC_NSTREAMS];
+static inline int rec_nfields_ok(int stream, int nf)
+{
+	return nf == rec_nfields[stream] || nf == rec_nfields_ext[stream];
+}
 extern const char *const rec_stream_names[REC_NSTREAMS];   /* vfs io net */
 extern const char *const rec_csv_streams[REC_NSTREAMS];    /* fs block nw_conn */
 int rec_stream_from_name(const char *s, size_t n);          /* -1 unknown */
@@ -73,7 +82,7 @@ int rec_split_parse(const char *line, size_t len, struct rec *r, uint32_t textma
 #define REC_TEXT_COMMON ((1u << F_OP) | (1u << F_EXEC))
 #define REC_TEXT_VFS (REC_TEXT_COMMON | (1u << FV_PATH) | (1u << FV_PATH2))
 #define REC_TEXT_IO (REC_TEXT_COMMON | (1u << FI_PATH))   /* | FI_FLAGS on Linux (rwbs) */
-#define REC_TEXT_NET (REC_TEXT_COMMON | (1u << FN_ADDR))
+#define REC_TEXT_NET (REC_TEXT_COMMON | (1u << FN_ADDR) | (1u << FN_LADDR))
 /* Numeric field helpers: 1 = value, 0 = empty (unknown), -1 = junk. */
 int rec_s64(const struct rec *r, int i, int64_t *v);
 int rec_u64(const struct rec *r, int i, uint64_t *v);

@@ -2,7 +2,8 @@
 # engine-vfs.t — real end-to-end: iotrc-launch vfs (bpftrace) | iotrc-parse vfs
 # while tests/helpers/workload does known file calls; the rows of its pid
 # must be exactly these, with names resolved for descriptor calls (also
-# through dup2), sizes, offsets, errno, and times inside each call.
+# through dup2), sizes, offsets, errno, durations of read, write and fsync,
+# and times inside each call.
 . tests/engine-common.sh
 engine_require
 engine_trace vfs vfs "$T"
@@ -33,5 +34,13 @@ want = [
 expect(mine, cols, want)
 assert all(mine.tid == str(pid)) and all(mine.command == "workload")
 check_times(mine, calls)
+# duration_ns: read, write and fsync have it (entry -> return, inside the
+# call as the workload timed it); the other operations do not
+for (_, r), c in zip(mine.iterrows(), calls):
+    if r.operation in ("read", "write", "fsync"):
+        assert r.duration_ns != "" and 0 < int(r.duration_ns) <= c["m1"] - c["m0"], \
+            ("duration_ns", r.operation, r.duration_ns, c["m1"] - c["m0"])
+    else:
+        assert r.duration_ns == "", ("duration_ns", r.operation, r.duration_ns)
 print("ok: %d vfs rows of pid %d exact, mono_ns and timestamp inside each call" % (len(mine), pid))
 ' "$T" || fail "vfs rows"

@@ -37,6 +37,20 @@ assert df.filename[0] == '/t/we\x01ird\nna\\me"q\xe9\t.txt', repr(df.filename[0]
 assert df.command[0] == "wo\x01rk", repr(df.command[0])
 print("ok: 4 records, escapes round-trip to the CSV")
 PY
+# "probes" (what callers wait for) is written only once every probe is
+# attached: bpftrace announces them before attaching; the scripts' BEGIN,
+# which fires after, prints "iotrc-attached"
+FAKE=slowattach FAKE_MARK="$T/mark" iotrc-launch -k bpftrace -e tests/launch-fake-engine \
+	-d "$T/s" --stats "$T/st2" vfs >/dev/null 2>&1 & lp=$!
+i=0
+until grep -q '^probes [1-9]' "$T/st2" 2>/dev/null; do
+	i=$((i + 1)); [ $i -gt 100 ] && { kill -INT $lp; fail "probes never written"; }
+	sleep 0.1
+done
+[ -e "$T/mark" ] || { kill -INT $lp; fail "probes written before the engine said it had attached them"; }
+grep -qx 'probes 5' "$T/st2" || fail "probes: $(grep probes "$T/st2")"
+kill -INT $lp; wait $lp
+echo "ok: probes written once attached"
 # the script and the pids handed to bpftrace: ours, its own, the -x ones
 FAKE=json FAKE_ARGS="$T/args" FAKE_PIDFILE="$T/epid" iotrc-launch -k bpftrace -e tests/launch-fake-engine \
 	-d "$T/s" -x 4242 vfs >/dev/null 2>&1 & lp=$!

@@ -19,7 +19,7 @@ expect() { # stream key value
 }
 expect vfs records_read 56; expect vfs rows_written 48; expect vfs excluded 2
 expect vfs filtered 2; expect vfs unknown_op 1; expect vfs malformed 0
-expect io rows_written 9; expect net rows_written 17; expect net unknown_op 1
+expect io rows_written 16; expect io malformed 0; expect net rows_written 25; expect net malformed 1; expect net unknown_op 1
 # --exclude-pid drops a process's records and counts them
 iotrc-parse --exclude-pid 501 --exclude-pid 7 --stats "$T/ex.stats" vfs <"$T/vfs.rec" >"$T/ex.csv"
 [ "$(grep -c ',501,' "$T/ex.csv")" = 0 ] || { echo "pid 501 not excluded"; fail=1; }

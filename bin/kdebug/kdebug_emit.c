@@ -87,11 +87,25 @@ void kd_emit_vfs(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, c
 	d->st.records[REC_VFS]++;
 }
 
-void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_nrec *v)
+/* An address field: an AF_UNIX path (escaped), or 8 or 32 hex digits of
+ * the bytes in network order, or empty. */
+static void put_addr(struct obuf *o, const unsigned char *a, size_t n, int is_path)
 {
 	static const char hex[] = "0123456789abcdef";
-	struct obuf *o = begin(d, REC_NET, v->op, pid, tid, ts);
 	char h[40];
+	if (is_path)
+		recw_str(o, (const char *)a, n);
+	else if (n == 4 || n == 16) {
+		for (size_t i = 0; i < n; i++)
+			h[2 * i] = hex[a[i] >> 4], h[2 * i + 1] = hex[a[i] & 15];
+		recw_raw(o, h, 2 * n);
+	} else
+		recw_empty(o);
+}
+
+void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_nrec *v)
+{
+	struct obuf *o = begin(d, REC_NET, v->op, pid, tid, ts);
 	if (!o)
 		return;
 	put_num(o, v->ret);
@@ -103,15 +117,11 @@ void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, c
 	put_num(o, v->proto);
 	put_num(o, v->arg);
 	put_num(o, v->port);
-	if (v->addr_is_path)
-		recw_str(o, (const char *)v->addr, v->addrn);
-	else if (v->addrn == 4 || v->addrn == 16) {
-		/* 8 or 32 hex digits of the bytes in network order */
-		for (size_t i = 0; i < v->addrn; i++)
-			h[2 * i] = hex[v->addr[i] >> 4], h[2 * i + 1] = hex[v->addr[i] & 15];
-		recw_raw(o, h, 2 * v->addrn);
-	} else
-		recw_empty(o);
+	put_addr(o, v->addr, v->addrn, v->addr_is_path);
+	if (v->has_local) {              /* the extension: lport laddr */
+		put_num(o, v->lport);
+		put_addr(o, v->laddr, v->laddrn, v->laddr_is_path);
+	}
 	recw_end(o);
 	d->st.records[REC_NET]++;
 }
@@ -158,7 +168,7 @@ void kd_emit_io(struct kd_decoder *d, const struct kd_io *io, const kd_buf *done
 	recw_s64(o, bflags(io->code | KD_CODE(done->debugid)));
 	recw_s64(o, (int32_t)done->arg4);            /* errno */
 	recw_u64(o, io->ts);
-	recw_u64(o, io->cpu);
+	recw_u64(o, done->cpuid);                    /* the completing CPU (iotrc-schema(7)) */
 	if (path)
 		recw_str(o, path, pn);
 	else

@@ -182,6 +182,11 @@ struct kd_nrec {
 	const unsigned char *addr;
 	size_t addrn;
 	int addr_is_path;
+	/* connect/accept: the local end (the record's extension fields) */
+	int has_local, laddr_is_path;
+	int64_t lport;
+	const unsigned char *laddr;
+	size_t laddrn;
 };
 void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_nrec *v);
 void kd_emit_io(struct kd_decoder *d, const struct kd_io *io, const kd_buf *done);

@@ -206,6 +206,8 @@ static void end_chdir(struct kd_decoder *d, const struct kd_end *x, struct kd_vr
 	map_vnodes(d, x, KD_UNK);
 }
 
+static void close_socket(struct kd_decoder *d, const struct kd_end *x, int64_t fd);
+
 static void end_vfs(struct kd_decoder *d, const struct kd_end *x)
 {
 	int shape = x->ent->shape;
@@ -228,6 +230,8 @@ static void end_vfs(struct kd_decoder *d, const struct kd_end *x)
 			v.size = a_64(x, 1);
 		fdpath(d, x, v.fd, 0, &v.path, &v.pathn);
 		kd_emit_vfs(d, x->pid, x->tid, x->ts, &v);
+		if (shape == SH_CLOSE)
+			close_socket(d, x, v.fd);
 		if (shape == SH_CLOSE && (x->err == 0 || x->err == DARWIN_EINTR) && v.fd >= 0 && v.fd <= INT32_MAX)
 			kd_fd_put(d, x->pid, (int32_t)v.fd, "", 0, FK_CLOSED, 0);
 		return;
@@ -312,10 +316,48 @@ static void sock_addr(struct kd_decoder *d, const struct kd_end *x, int64_t fd, 
 	}
 }
 
+/* The close of a socket is a net record too (the family's CLOSE): a
+ * descriptor is a socket when socket() or accept() returned it (or it
+ * was inherited or duplicated from one), as the descriptor table says. */
+static void close_socket(struct kd_decoder *d, const struct kd_end *x, int64_t fd)
+{
+	struct kd_nrec n;
+	uint32_t aux;
+	size_t len;
+	if (fd == KD_UNK || fd < 0 || fd > INT32_MAX ||
+	    !kd_fd_get(d, x->pid, (int32_t)fd, &len, &aux) || (aux & FK_KIND) != FK_SOCKET)
+		return;
+	memset(&n, 0, sizeof n);
+	n.op = x->ent->name;
+	n.ret = x->ret, n.err = x->err, n.entry = x->entry;
+	n.fd = fd;
+	n.family = n.type = n.proto = n.arg = n.port = KD_UNK;
+	sock_params(d, x->pid, fd, &n);
+	kd_emit_net(d, x->pid, x->tid, x->ts, &n);
+}
+
+/* The local end of a connect or accept, from the live socket too (only
+ * its address and port: family and type are the remote's query's). */
+static void sock_local(struct kd_decoder *d, const struct kd_end *x, int64_t fd,
+                       struct kd_nrec *n, struct kd_sockaddr *sa)
+{
+	if (!d->hk.sockinfo || fd == KD_UNK || fd < 0 || fd > INT32_MAX)
+		return;
+	if (d->hk.sockinfo(d->hk.ctx, x->pid, (int32_t)fd, 1, sa) < 0) {
+		d->st.sockinfo_failed++;
+		return;
+	}
+	d->st.sockinfo_ok++;
+	n->laddr_is_path = sa->family == 1;
+	n->laddr = sa->family == 1 ? (const unsigned char *)sa->path : sa->addr;
+	n->laddrn = sa->family == 1 ? strnlen(sa->path, sizeof sa->path) : (size_t)sa->addrlen;
+	n->lport = sa->family == 1 ? 0 : sa->port;
+}
+
 static void end_net(struct kd_decoder *d, const struct kd_end *x)
 {
 	struct kd_nrec n;
-	struct kd_sockaddr sa;
+	struct kd_sockaddr sa, la;
 	char params[64];
 	int shape = x->ent->shape, len;
 	memset(&n, 0, sizeof n);
@@ -334,6 +376,13 @@ static void end_net(struct kd_decoder *d, const struct kd_end *x)
 			sock_addr(d, x, n.fd, x->ent->flags & SYF_LOCAL, &n, &sa);
 		if (shape == SH_ACCEPT && x->err == 0)
 			sock_addr(d, x, x->ret, 0, &n, &sa);
+		/* connect and accept carry the local end (iotrc-records(5)) */
+		n.has_local = shape == SH_ACCEPT || (shape == SH_SOCKFD && !(x->ent->flags & SYF_LOCAL));
+		n.lport = KD_UNK;
+		if (n.has_local && shape == SH_SOCKFD && (x->err == 0 || x->err == DARWIN_EINPROGRESS))
+			sock_local(d, x, n.fd, &n, &la);
+		if (shape == SH_ACCEPT && x->err == 0)
+			sock_local(d, x, x->ret, &n, &la);
 	}
 	kd_emit_net(d, x->pid, x->tid, x->ts, &n);
 	if ((shape == SH_SOCKET || shape == SH_ACCEPT) && x->err == 0 && x->ret >= 0 && x->ret <= INT32_MAX) {

@@ -59,7 +59,7 @@ int dtrace_can_attach(int stream, const char *engine, char *why, size_t cap);
 /* ---- launch_bt.c: bpftrace -f json output to records -------------------- */
 #define BT_NPEND 64
 struct btconv {
-	int stream, nfields;
+	int stream;
 	int64_t wall_offset;   /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
 	struct obuf *out;
 	struct lstats *st;
@@ -74,6 +74,7 @@ struct btconv {
 	} pend[BT_NPEND];
 	uint64_t seq;
 	int npend;
+	uint64_t nprobes;      /* announced; published at "iotrc-attached" */
 };
 void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st);
 void bt_free(struct btconv *b);

@@ -16,7 +16,14 @@
  * bpftrace 0.17 writes a byte >= 0x80 as \uffffffXX (a sign-extended char
  * in "\\u%04x"): that is decoded back to the byte XX. Lines of other types
  * count: "lost_events" as drops, "attached_probes" as probes; the rest
- * (maps printed at exit, printf) are ignored. */
+ * (maps printed at exit, printf) are ignored.
+ *
+ * bpftrace prints "attached_probes" before it attaches them; with a
+ * couple of dozen tracepoints that takes a while (longer on a busy
+ * machine), and calls made meanwhile are not traced. Its BEGIN probe fires
+ * once all are attached, so the scripts print "iotrc-attached" there, and
+ * only then is the count published as the probes statistic, which callers
+ * wait for. */
 #include "launch.h"
 #include "records.h"
 #include "util.h"
@@ -135,7 +142,6 @@ void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st)
 {
 	memset(b, 0, sizeof *b);
 	b->stream = stream;
-	b->nfields = rec_nfields[stream];
 	b->out = out;
 	b->st = st;
 	for (int i = 0; i < BT_NPEND; i++)
@@ -159,7 +165,7 @@ static void stash(struct btconv *b, const struct jval *v, int nv)
 	int64_t tid, idx;
 	if (nv != 3 || v[0].isstr || v[1].isstr || !v[2].isstr ||
 	    parse_s64_n(v[0].p, v[0].n, &tid) || parse_s64_n(v[1].p, v[1].n, &idx) ||
-	    idx <= F_MONO || idx >= b->nfields) {
+	    idx <= F_MONO || idx >= rec_nfields_ext[b->stream]) {
 		b->st->engine_bad_lines++;
 		return;
 	}
@@ -211,7 +217,7 @@ static void emit(struct btconv *b, const struct jval *v, int nv)
 	int64_t mono;
 	char wall[24];
 	int nf = nv + 1;
-	if (nf != b->nfields || v[F_MONO - 1].isstr ||
+	if (!rec_nfields_ok(b->stream, nf) || v[F_MONO - 1].isstr ||
 	    parse_s64_n(v[F_MONO - 1].p, v[F_MONO - 1].n, &mono)) {
 		b->st->engine_bad_lines++;
 		return;
@@ -244,6 +250,7 @@ static const char *find(const char *p, const char *e, const char *s)
 
 void bt_line(struct btconv *b, const char *line, size_t n)
 {
+	static const char attached[] = "{\"type\": \"printf\", \"data\": \"iotrc-attached\"}";
 	static char scratch[BT_MAXF * BT_MAXSTR];
 	struct jval v[BT_MAXF];
 	const char *e = line + n, *p;
@@ -269,7 +276,9 @@ void bt_line(struct btconv *b, const char *line, size_t n)
 		uint64_t k = 0;
 		while (p < e && *p >= '0' && *p <= '9')
 			k = k * 10 + (uint64_t)(*p++ - '0');
-		b->st->probes = k;
+		b->nprobes = k;
+	} else if (n == sizeof attached - 1 && memcmp(line, attached, n) == 0) {
+		b->st->probes = b->nprobes;
 	} else if (line[0] != '{') {
 		b->st->engine_bad_lines++;
 	}

@@ -113,6 +113,6 @@ int los_can_attach(int stream, int kind, const char *engine, char *why, size_t c
 	if (los_precheck(stream, kind, why, cap) != 0)
 		return 0;
 	snprintf(why, cap, "%s on tracepoint:%s", engine,
-	         stream == REC_IO ? "block:block_rq_issue/complete" : "syscalls:*");
+	         stream == REC_IO ? "block:block_rq_insert/issue/complete" : "syscalls:*");
 	return 1;
 }

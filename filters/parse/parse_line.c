@@ -87,8 +87,9 @@ void parser_line(struct parser *p, const char *line, size_t n)
 		quote_line(p, line, n, "under a header of another stream or version");
 		return;
 	}
-	if (rec_split_parse(line, n, &r, p->stream == REC_VFS ? REC_TEXT_VFS : p->stream == REC_NET ? REC_TEXT_NET :
-	                    REC_TEXT_IO | (p->os == OS_LINUX ? 1u << FI_FLAGS : 0)) != rec_nfields[p->stream]) {
+	if (!rec_nfields_ok(p->stream, rec_split_parse(line, n, &r, p->stream == REC_VFS ? REC_TEXT_VFS :
+	                    p->stream == REC_NET ? REC_TEXT_NET :
+	                    REC_TEXT_IO | (p->os == OS_LINUX ? 1u << FI_FLAGS : 0)))) {
 		malformed(p, line, n, "wrong field count");
 		return;
 	}

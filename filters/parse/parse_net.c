@@ -1,6 +1,10 @@
 /* parse_net.c — net records -> nw_conn rows (iotrc-records(5) "Stream
  * net"; conventions from upstream.md §2.4, with IPv6 addresses and
- * AF_UNIX paths, which upstream lacked (§10 #8)). */
+ * AF_UNIX paths, which upstream lacked (§10 #8)). A failed call's
+ * return_value is the negative error number of the traced OS (-111
+ * ECONNREFUSED on Linux, -61 on macOS), as the family's Linux member
+ * writes the raw system call result, so failures keep their error
+ * (iotrc-schema(7); upstream.md §10 #4). */
 #include "parse.h"
 #include "decode.h"
 #include "mono.h"
@@ -9,7 +13,7 @@
 #include <stdio.h>
 #include <string.h>
 
-enum ev { E_SOCKET, E_BIND, E_LISTEN, E_CONNECT, E_ACCEPT, E_SHUTDOWN };
+enum ev { E_SOCKET, E_BIND, E_LISTEN, E_CONNECT, E_ACCEPT, E_SHUTDOWN, E_CLOSE };
 static const struct net_op {
 	const char *name;
 	enum ev ev;
@@ -18,11 +22,15 @@ static const struct net_op {
 	{ "connect", E_CONNECT }, { "connect_nocancel", E_CONNECT }, { "connectx", E_CONNECT },
 	{ "accept", E_ACCEPT }, { "accept_nocancel", E_ACCEPT }, { "accept4", E_ACCEPT },
 	{ "shutdown", E_SHUTDOWN },
+	/* the close of a socket (the engines write it for socket descriptors
+	 * only; the family's Linux member's CLOSE) */
+	{ "close", E_CLOSE }, { "close_nocancel", E_CLOSE }, { "guarded_close_np", E_CLOSE },
 };
-static const char *const ev_name[] = { "SOCKET_CREATE", "BIND", "LISTEN", "CONNECT", "ACCEPT", "SHUTDOWN" };
+static const char *const ev_name[] = { "SOCKET_CREATE", "BIND", "LISTEN", "CONNECT", "ACCEPT",
+                                       "SHUTDOWN", "CLOSE" };
 
 struct nrec {
-	int64_t pid, ret, err, entry, fd, family, type, proto, arg, port, tid, ppid;
+	int64_t pid, ret, err, entry, fd, family, type, proto, arg, port, tid, ppid, lport;
 };
 
 static int pull(const struct rec *r, struct nrec *v)
@@ -40,7 +48,8 @@ static int pull(const struct rec *r, struct nrec *v)
 	v->port = fs64(r, FN_PORT, 0, &bad);
 	v->tid = fs64(r, F_TID, 0, &bad);
 	v->ppid = fs64(r, F_PPID, -1, &bad);
-	return bad || v->port < 0 || v->port > 65535 ? -1 : 0;
+	v->lport = fs64(r, FN_LPORT, 0, &bad);     /* 0 in a record without the extension */
+	return bad || v->port < 0 || v->port > 65535 || v->lport < 0 || v->lport > 65535 ? -1 : 0;
 }
 
 static int hex_bytes(const char *s, size_t n, unsigned char *out)
@@ -54,19 +63,20 @@ static int hex_bytes(const char *s, size_t n, unsigned char *out)
 	return 0;
 }
 
-/* The address cell: hex bytes or presentation text for IP, the escaped
- * path for AF_UNIX; 0.0.0.0 and :: are "no address" (upstream §2.4). */
-static size_t addr_text(const struct parser *p, const struct rec *r, int64_t family, char *out)
+/* An address cell from field i (FN_ADDR, FN_LADDR): hex bytes or
+ * presentation text for IP, the escaped path for AF_UNIX; 0.0.0.0 and ::
+ * are "no address" (upstream §2.4). */
+static size_t addr_text(const struct parser *p, const struct rec *r, int i, int64_t family, char *out)
 {
 	unsigned char b[16];
-	const char *s = r->f[FN_ADDR];
-	size_t n = r->n[FN_ADDR];
+	const char *s = i < r->nf ? r->f[i] : "";
+	size_t n = i < r->nf ? r->n[i] : 0;
 	int af = family == os_af_inet6(p->os) ? AF_INET6 : family == os_af_inet(p->os) ? AF_INET : 0;
 	out[0] = 0;
 	if (n == 0)
 		return 0;
 	if (family == os_af_unix(p->os))
-		return n < 1024 ? unesc_field(r, FN_ADDR, out, 1024, NULL) : 0;
+		return n < 1024 ? unesc_field(r, i, out, 1024, NULL) : 0;
 	if (!af || n >= 64)
 		return 0;
 	/* hex bytes, else presentation text; the field is not NUL-terminated */
@@ -92,13 +102,16 @@ static void put_family(struct parser *p, int64_t family)
 		csv_empty(&p->out);
 }
 
-/* domain, sock_type, ipver, local_addr, remote_addr, sport, dport */
+/* domain, sock_type, ipver, local_addr, remote_addr, sport, dport; for
+ * connect and accept the local end comes from the record's extension,
+ * when the engine could read it (iotrc-records(5)) */
 static void put_endpoint(struct parser *p, const struct rec *r, enum ev ev, const struct nrec *v)
 {
-	char b[256], addr[1100];
+	char b[256], addr[1100], laddr[1100];
 	int sock = ev != E_LISTEN && ev != E_SHUTDOWN, peer = ev == E_CONNECT || ev == E_ACCEPT;
 	int ipver = v->family == os_af_inet(p->os) ? 4 : v->family == os_af_inet6(p->os) ? 6 : 0;
-	size_t an = ev == E_BIND || peer ? addr_text(p, r, v->family, addr) : 0;
+	size_t an = ev == E_BIND || peer ? addr_text(p, r, FN_ADDR, v->family, addr) : 0;
+	size_t ln = peer ? addr_text(p, r, FN_LADDR, v->family, laddr) : 0;
 	if (sock)
 		put_family(p, v->family);
 	else
@@ -111,10 +124,13 @@ static void put_endpoint(struct parser *p, const struct rec *r, enum ev ev, cons
 	if (ev == E_BIND)
 		csv_str(&p->out, addr, an), csv_empty(&p->out);
 	else if (peer)
-		csv_empty(&p->out), csv_str(&p->out, addr, an);
+		csv_str(&p->out, laddr, ln), csv_str(&p->out, addr, an);
 	else
 		csv_empty(&p->out), csv_empty(&p->out);
-	put_opt_u64(&p->out, ev == E_BIND && v->port > 0 && ipver, (uint64_t)v->port);
+	if (peer)                                                       /* sport */
+		put_opt_u64(&p->out, v->lport > 0 && ipver, (uint64_t)v->lport);
+	else
+		put_opt_u64(&p->out, ev == E_BIND && v->port > 0 && ipver, (uint64_t)v->port);
 	put_opt_u64(&p->out, peer && v->port > 0 && ipver, (uint64_t)v->port);
 }
 
@@ -160,7 +176,9 @@ int row_net(struct parser *p, const struct rec *r)
 	lat = v.entry > 0 ? mono_span(mono, mono_to_ns(p, v.entry)) : -1;
 	put_opt_u64(&p->out, (op->ev == E_CONNECT || op->ev == E_ACCEPT) && lat > 0,
 	            (uint64_t)lat);                                 /* latency_ns */
-	csv_s64(&p->out, v.ret);                                    /* return_value */
+	/* return_value: -errno on failure; a negative err (macOS ERESTART,
+	 * EJUSTRETURN, notes/macos-dtrace.md §1.3) is no errno: ret as is */
+	csv_s64(&p->out, v.err > 0 && v.ret < 0 ? -v.err : v.ret);
 	put_opt_u64(&p->out, mono != INT64_MIN, (uint64_t)mono);
 	csv_end(&p->out);
 	return 1;

@@ -287,7 +287,8 @@ static void put_tail(struct parser *p, const struct rec *r, const struct vrec *v
 		csv_raw(&p->out, b, dec_oflags(p->os, v->flags, b));
 	else
 		csv_empty(&p->out);
-	put_opt_u64(&p->out, rw && dur > 0, (uint64_t)dur);     /* duration_ns */
+	/* duration_ns: entry -> return of read, write and fsync/fdatasync */
+	put_opt_u64(&p->out, (rw || k == K_FSYNC) && dur > 0, (uint64_t)dur);
 	if (rw || v->failed)                                    /* return_value */
 		csv_s64(&p->out, v->ret);
 	else

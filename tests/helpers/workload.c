@@ -3,6 +3,8 @@
  *   workload vfs DIR      file calls under DIR
  *   workload net DIR      TCP over 127.0.0.1 and ::1, a unix socket in DIR
  *   workload io DIR       direct I/O to DIR/direct (forces block requests)
+ *   workload flush DIR    a buffered write and fsync of DIR/flush (the file
+ *                         system then sends the device a cache flush)
  *   workload load DIR N   N small pread()s, then prints calls/s
  *
  * It prints what it did, one "key value..." line each, so a test can match
@@ -84,11 +86,12 @@ static void vfs(const char *dir)
 	CALL("rmdir", rmdir(sub));
 }
 
-static void tcp(int fam, const char *addr, const char *tag)
+/* TCP over addr; returns the port it listened on (now closed). */
+static int tcp(int fam, const char *addr, const char *tag)
 {
 	struct sockaddr_storage ss;
 	socklen_t len;
-	int l, c, s;
+	int l, c, s, port;
 	memset(&ss, 0, sizeof ss);
 	if (fam == AF_INET) {
 		struct sockaddr_in *in = (struct sockaddr_in *)&ss;
@@ -105,8 +108,9 @@ static void tcp(int fam, const char *addr, const char *tag)
 	CALL("bind", bind(l, (struct sockaddr *)&ss, len));
 	CALL("listen", listen(l, 8));
 	getsockname(l, (struct sockaddr *)&ss, &len);
-	printf("port%s %d\n", tag, ntohs(fam == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
-	                                 : ((struct sockaddr_in6 *)&ss)->sin6_port));
+	port = ntohs(fam == AF_INET ? ((struct sockaddr_in *)&ss)->sin_port
+	                            : ((struct sockaddr_in6 *)&ss)->sin6_port);
+	printf("port%s %d\n", tag, port);
 	c = (int)CALL("socket", socket(fam, SOCK_STREAM, 0));
 	CALL("connect", connect(c, (struct sockaddr *)&ss, len));
 	getsockname(c, (struct sockaddr *)&ss, &len);
@@ -115,14 +119,30 @@ static void tcp(int fam, const char *addr, const char *tag)
 	len = sizeof ss;
 	s = (int)CALL("accept", accept(l, (struct sockaddr *)&ss, &len));
 	CALL("shutdown", shutdown(c, SHUT_WR));
-	close(s), close(c), close(l);
+	CALL("close", close(s)), CALL("close", close(c)), CALL("close", close(l));
+	return port;
+}
+
+/* A connect to 127.0.0.1:port, where nothing listens any more: refused. */
+static void refused(int port)
+{
+	struct sockaddr_in in;
+	int c;
+	memset(&in, 0, sizeof in);
+	in.sin_family = AF_INET;
+	in.sin_port = htons((uint16_t)port);
+	inet_pton(AF_INET, "127.0.0.1", &in.sin_addr);
+	c = (int)CALL("socket", socket(AF_INET, SOCK_STREAM, 0));
+	CALL("connect_refused", connect(c, (struct sockaddr *)&in, sizeof in));
+	printf("refused_port %d\n", port);
+	CALL("close", close(c));
 }
 
 static void net(const char *dir)
 {
 	struct sockaddr_un un;
-	int l, c, s;
-	tcp(AF_INET, "127.0.0.1", "4");
+	int l, c, s, port4;
+	port4 = tcp(AF_INET, "127.0.0.1", "4");
 	tcp(AF_INET6, "::1", "6");
 	memset(&un, 0, sizeof un);
 	un.sun_family = AF_UNIX;
@@ -134,8 +154,9 @@ static void net(const char *dir)
 	c = (int)CALL("socket", socket(AF_UNIX, SOCK_STREAM, 0));
 	CALL("connect", connect(c, (struct sockaddr *)&un, sizeof un));
 	s = (int)CALL("accept", accept(l, NULL, NULL));
-	close(s), close(c), close(l);
+	CALL("close", close(s)), CALL("close", close(c)), CALL("close", close(l));
 	CALL("unlink", unlink(un.sun_path));
+	refused(port4);
 }
 
 /* Where the file's first block is on the device (FIEMAP), in bytes. */
@@ -177,6 +198,23 @@ static void io(const char *dir)
 	free(buf);
 }
 
+static void flush(const char *dir)
+{
+	char path[4200], buf[4096];
+	struct stat st;
+	int fd;
+	snprintf(path, sizeof path, "%s/flush", dir);
+	memset(buf, 'f', sizeof buf);
+	fd = open(path, O_CREAT | O_WRONLY | O_TRUNC, 0644);
+	if (fd < 0 || write(fd, buf, sizeof buf) != (ssize_t)sizeof buf)
+		die(path);
+	fstat(fd, &st);
+	printf("dev %u:%u\n", major(st.st_dev), minor(st.st_dev));
+	CALL("fsync", fsync(fd));
+	close(fd);
+	unlink(path);
+}
+
 static void load(const char *dir, long n)
 {
 	char path[4200], c = 'x';
@@ -200,7 +238,7 @@ static void load(const char *dir, long n)
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload vfs|net|io DIR | load DIR N\n");
+		fprintf(stderr, "usage: workload vfs|net|io|flush DIR | load DIR N\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* no write(2) until exit */
@@ -211,6 +249,8 @@ int main(int argc, char **argv)
 		net(argv[2]);
 	else if (!strcmp(argv[1], "io"))
 		io(argv[2]);
+	else if (!strcmp(argv[1], "flush"))
+		flush(argv[2]);
 	else if (!strcmp(argv[1], "load") && argc == 4)
 		load(argv[2], atol(argv[3]));
 	else

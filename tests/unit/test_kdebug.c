@@ -11,6 +11,7 @@
 #include "kdebug_replay.h"
 #include "kdebug_systab.h"
 #include "kdtab.h"
+#include "records.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -342,11 +343,76 @@ static void test_settle_fd(void)
 	ob_free(&ob);
 }
 
+/* A live socket as proc_pidfdinfo would report it: the peer
+ * 93.184.216.34:443, the local end 10.0.0.5:50000. */
+static int fake_sockinfo(void *ctx, int32_t pid, int32_t fd, int local, struct kd_sockaddr *out)
+{
+	static const unsigned char peer[4] = { 93, 184, 216, 34 }, me[4] = { 10, 0, 0, 5 };
+	(void)ctx, (void)pid, (void)fd;
+	memset(out, 0, sizeof *out);
+	out->family = 2, out->type = 1, out->proto = 6;
+	out->port = local ? 50000 : 443;
+	out->addrlen = 4;
+	memcpy(out->addr, local ? me : peer, 4);
+	return 0;
+}
+
+/* connect and accept carry the local end as the record's extension
+ * (iotrc-records(5)); bind and the other calls do not. */
+static void test_local_end(void)
+{
+	struct kd_config c;
+	struct kd_hooks h = { NULL, fake_sockinfo, NULL, NULL, NULL };
+	struct obuf net, *out[REC_NSTREAMS] = { NULL, NULL, &net };
+	struct kd_decoder *d;
+	char buf[4096], *line;
+	FILE *f = tmpfile();
+	size_t n;
+	kd_buf ev[] = {
+		/* connect(5, ...) = 0, then accept(6, ...) = 7, then bind(8) */
+		{ 1000, 5, 0x100, 16, 0, 77, KD_SYSCALL(98) | KD_FUNC_START, 0, 0 },
+		{ 1100, 0, 0, 0, 42, 77, KD_SYSCALL(98) | KD_FUNC_END, 0, 0 },
+		{ 1200, 6, 0x100, 0x200, 0, 77, KD_SYSCALL(30) | KD_FUNC_START, 0, 0 },
+		{ 1300, 0, 7, 0, 42, 77, KD_SYSCALL(30) | KD_FUNC_END, 0, 0 },
+		{ 1400, 8, 0x100, 16, 0, 77, KD_SYSCALL(104) | KD_FUNC_START, 0, 0 },
+		{ 1500, 0, 0, 0, 42, 77, KD_SYSCALL(104) | KD_FUNC_END, 0, 0 },
+	};
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	kd_config_defaults(&c);
+	c.tb_numer = c.tb_denom = 1;
+	ob_init(&net, fileno(f), 1 << 12);
+	d = kd_new(&c, &h, out);
+	for (size_t i = 0; i < sizeof ev / sizeof ev[0]; i++)
+		kd_event(d, &ev[i]);
+	ob_flush(&net);
+	rewind(f);
+	n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = 0;
+	for (size_t i = 0; i < n; i++)
+		if (buf[i] == REC_SEP)
+			buf[i] = '|';
+	line = strtok(buf, "\n");
+	CHECK(line && strstr(line, "connect|") == line);
+	CHECK(line && strstr(line, "|443|5db8d822|50000|0a000005") && line[strlen(line) - 1] == '5');
+	line = strtok(NULL, "\n");
+	CHECK(line && strstr(line, "accept|") == line);
+	CHECK(line && strstr(line, "|443|5db8d822|50000|0a000005"));
+	line = strtok(NULL, "\n");
+	CHECK(line && strstr(line, "bind|") == line);
+	CHECK(line && strstr(line, "|50000|0a000005") && !strstr(line, "5db8d822"));
+	kd_free(d);
+	ob_free(&net);
+	fclose(f);
+}
+
 int main(void)
 {
 	test_lookup_release();
 	test_path_fits();
 	test_settle_fd();
+	test_local_end();
 	test_raw_head();
 	test_numbers();
 	test_names();
