@@ -11,7 +11,8 @@
 long proc_args(pid_t pid, char *out, size_t cap, size_t *arg0)
 {
 	char path[64];
-	ssize_t n, total = 0;
+	ssize_t n;
+	size_t total = 0;
 	char *nul;
 	int fd;
 	if (cap == 0)
@@ -20,21 +21,21 @@ long proc_args(pid_t pid, char *out, size_t cap, size_t *arg0)
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -1;
-	while ((size_t)total < cap - 1 && (n = read(fd, out + total, cap - 1 - (size_t)total)) > 0)
-		total += n;
+	while (total < cap - 1 && (n = read(fd, out + total, cap - 1 - total)) > 0)
+		total += (size_t)n;
 	close(fd);
 	if (total > 0 && (out[total - 1] == 0 || out[total - 1] == ' '))
 		total--;
-	nul = memchr(out, 0, (size_t)total);
+	nul = memchr(out, 0, total);
 	if (arg0) {
-		char *end = nul ? nul : memchr(out, ' ', (size_t)total);
-		*arg0 = end ? (size_t)(end - out) : (size_t)total;
+		char *end = nul ? nul : memchr(out, ' ', total);
+		*arg0 = end ? (size_t)(end - out) : total;
 	}
-	for (ssize_t i = 0; i < total; i++)
+	for (size_t i = 0; i < total; i++)
 		if (out[i] == 0)
 			out[i] = ' ';
 	out[total] = 0;
-	return total;
+	return (long)total;
 }
 
 long proc_cmdline(pid_t pid, char *out, size_t cap)
