@@ -30,7 +30,8 @@ static const char usage_text[] =
 	"  -m, --mode MODE           presign (default), presign-get, s3 or dir\n"
 	"  -b, --bucket NAME         first part of every key (mac_trace_v1_test)\n"
 	"  -j, --parallel N          transfers at once (2)\n"
-	"      --spool DIR           first queue the finished files under DIR (ROOT or below)\n"
+	"      --spool DIR           first queue the finished files under DIR (ROOT or below;\n"
+	"                            may be given up to 32 times)\n"
 	"      --keep DIR            move delivered files to DIR instead of deleting them\n"
 	"      --drain-timeout T     after the input ends, deliver for at most T more (30s)\n"
 	"      --stats FILE          rewrite FILE with counters about once a second\n"
@@ -208,7 +209,11 @@ static void parse_opts(struct ucfg *c, int argc, char **argv)
 		case 'm': c->mode = parse_mode(optarg); break;
 		case 'b': c->bucket = optarg; break;
 		case 'j': c->parallel = (int)opt_count(usage_text, "--parallel", optarg, 1, 64); break;
-		case OPT_SPOOL: c->spool = optarg; break;
+		case OPT_SPOOL:
+			if (c->nspool == USPOOL_MAX)
+				usage_error(usage_text, "--spool: at most %d folders", USPOOL_MAX);
+			c->spool[c->nspool++] = optarg;
+			break;
 		case OPT_KEEP: keep = optarg; break;
 		case OPT_DRAIN: c->drain_ns = opt_duration(usage_text, "--drain-timeout", optarg, MS, MAX_NS, 1); break;
 		case OPT_STATS: c->stats = optarg; break;

@@ -21,6 +21,7 @@
 #define UKEY_MAX 1024            /* an object key, bucket included */
 #define UURL_MAX 8192            /* a URL, presigned ones included */
 #define UMSG_MAX 256             /* one error message */
+#define USPOOL_MAX 32            /* --spool given this often at most */
 
 enum umode { MODE_PRESIGN, MODE_PRESIGN_GET, MODE_S3, MODE_DIR };
 
@@ -31,7 +32,9 @@ struct ucfg {
 	char *root;                  /* absolute, symlinks resolved */
 	char *keep;                  /* --keep DIR, absolute, or NULL */
 	char *endpoint_buf;          /* endpoint's trimmed copy */
-	const char *spool, *stats, *cacert, *region, *creds_file;
+	const char *spool[USPOOL_MAX];  /* --spool DIRs, in order */
+	int nspool;
+	const char *stats, *cacert, *region, *creds_file;
 	int vhost;                   /* s3: bucket in the host name */
 	char machine_id[65];
 	int parallel, verbose;

@@ -337,8 +337,9 @@ int sched_run(const struct ucfg *c, struct ustats *st, const char *stats_path, i
 		dieerr(EXIT_USAGE, "--endpoint %s", c->endpoint);
 	if (http_init(&s.http, c, s.rootfd, &why) < 0)
 		die(EXIT_USAGE, "%s", why);
-	if (c->spool && spool_scan(c->root, c->spool, admit_cb, &s, &why) < 0)
-		dieerr(EXIT_USAGE, "--spool %s: %s", c->spool, why);
+	for (int i = 0; i < c->nspool; i++)
+		if (spool_scan(c->root, c->spool[i], admit_cb, &s, &why) < 0)
+			dieerr(EXIT_USAGE, "--spool %s: %s", c->spool[i], why);
 	if (rdr_init(&r, infd, PATH_MAX + 2) < 0)
 		dieerr(EXIT_RUNTIME, "input");
 	update_stats(&s);
