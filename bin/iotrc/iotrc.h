@@ -23,6 +23,7 @@ struct conf {
 	int engine;                  /* enum engine_kind */
 	int after_sleep;             /* enum after_sleep */
 	uint64_t kdebug_buffer;      /* events */
+	uint64_t engine_buffer;      /* bytes per CPU; 0: the engine's default */
 	char bin_dir[CONF_STR];      /* empty: beside iotrc */
 	uint64_t max_rows, max_bytes, level;
 	int64_t max_age;             /* ns */
@@ -31,6 +32,7 @@ struct conf {
 	int nfs_roots;
 	int upload;                  /* enum upload_mode */
 	char endpoint[CONF_STR], bucket[CONF_STR], credentials[CONF_STR];
+	char keep[CONF_STR];         /* delivered files go here; empty: deleted */
 	uint64_t upload_jobs;
 	int64_t upload_drain;        /* ns */
 	int anonymize;

@@ -123,7 +123,14 @@ static void diagnostics(FILE *f, const struct session *s)
 		jstr(f, s->gaps[i].cause);
 		fputc('}', f);
 	}
-	fprintf(f, "],\n    \"files_sent_to_upload\": %llu\n  }\n", (unsigned long long)s->files_sent);
+	char err[160];
+	stats_read_str(s->up.stats, "last_error", err, sizeof err);
+	fprintf(f, "],\n    \"upload\": {\"mode\": \"%s\", \"files_sent\": %llu, \"files_uploaded\": %llu, "
+	        "\"files_pending\": %llu, \"last_error\": ", conf_upload_name(s->c->upload),
+	        (unsigned long long)s->files_sent, (unsigned long long)s->up.delivered,
+	        (unsigned long long)(s->files_sent > s->up.delivered ? s->files_sent - s->up.delivered : 0));
+	jstr(f, err);
+	fputs("}\n  }\n", f);
 }
 
 static void body(FILE *f, const struct session *s)

@@ -28,51 +28,63 @@ int tool_path(const struct session *s, const char *tool, char *out, size_t cap)
 	return n > 0 && (size_t)n < cap && access(out, X_OK) == 0 ? 0 : -1;
 }
 
+/* The value of key in a --stats file (read into buf), up to its end of
+ * line; NULL if none. */
+static const char *stats_value(const char *path, const char *key, char *buf, size_t cap, size_t *len)
+{
+	size_t kl = strlen(key);
+	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, cap - 1);
+	if (fd >= 0)
+		close(fd);
+	if (n <= 0)
+		return NULL;
+	buf[n] = 0;
+	for (char *l = buf; l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
+		if (!strncmp(l, key, kl) && l[kl] == ' ') {
+			*len = strcspn(l + kl + 1, "\n");
+			return l + kl + 1;
+		}
+	return NULL;
+}
+
 uint64_t stats_read_key(const char *path, const char *key)
 {
 	char buf[4096];
-	size_t kl = strlen(key);
-	uint64_t v = 0;
-	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return 0;
-	ssize_t n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return 0;
-	buf[n] = 0;
-	for (char *l = buf; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL)
-		if (!strncmp(l, key, kl) && l[kl] == ' ') {
-			char *e = strchr(l, '\n');
-			if (parse_u64_n(l + kl + 1, e ? (size_t)(e - l - kl - 1) : strlen(l + kl + 1), &v) == 0)
-				return v;
-		}
-	return 0;
+	size_t n;
+	uint64_t v;
+	const char *s = stats_value(path, key, buf, sizeof buf, &n);
+	return s && parse_u64_n(s, n, &v) == 0 ? v : 0;
+}
+
+void stats_read_str(const char *path, const char *key, char *out, size_t cap)
+{
+	char buf[4096];
+	size_t n;
+	const char *s = stats_value(path, key, buf, sizeof buf, &n);
+	snprintf(out, cap, "%.*s", s ? (int)n : 0, s ? s : "");
 }
 
 /* ---- argv ---- */
 
-struct av {
-	char **v;
-	int n;
-};
-static void arg(struct av *a, const char *s)
+void av_add(struct av *a, const char *s)
 {
-	if (a->n < PL_MAXARGS)
+	if (a->n < a->cap)
 		a->v[a->n++] = xstrdup(s);
 }
-static void argf(struct av *a, const char *fmt, unsigned long long v)
+
+void av_addf(struct av *a, const char *fmt, unsigned long long v)
 {
 	char b[32];
 	snprintf(b, sizeof b, fmt, v);
-	arg(a, b);
+	av_add(a, b);
 }
 
-static void free_argv(struct stage *st)
+void av_free(char **v)
 {
-	for (int i = 0; st->argv[i]; i++) {
-		free(st->argv[i]);
-		st->argv[i] = NULL;
+	for (int i = 0; v[i]; i++) {
+		free(v[i]);
+		v[i] = NULL;
 	}
 }
 
@@ -81,75 +93,79 @@ static void writer_args(struct session *s, struct pipeline *p, struct av *a)
 	const struct conf *c = s->c;
 	char b[PATH_MAX + 32];
 	snprintf(b, sizeof b, "%s/%s", s->dir, p->label);
-	arg(a, "-d");
-	arg(a, b);
-	arg(a, "-p");
-	arg(a, p->label);
-	arg(a, "-r");
-	argf(a, "%llu", c->max_rows);
-	arg(a, "-a");
-	argf(a, "%llus", (unsigned long long)(c->max_age / NS));
-	arg(a, "-s");
-	argf(a, "%llu", c->max_bytes);
-	arg(a, "-l");
-	argf(a, "%llu", c->level);
+	av_add(a, "-d");
+	av_add(a, b);
+	av_add(a, "-p");
+	av_add(a, p->label);
+	av_add(a, "-r");
+	av_addf(a, "%llu", c->max_rows);
+	av_add(a, "-a");
+	av_addf(a, "%llus", (unsigned long long)(c->max_age / NS));
+	av_add(a, "-s");
+	av_addf(a, "%llu", c->max_bytes);
+	av_add(a, "-l");
+	av_addf(a, "%llu", c->level);
+}
+
+void anon_args(const struct conf *c, struct av *a)
+{
+	if (c->anonymize)
+		av_add(a, "-a");
+	if (c->anonymize && c->anon_key[0]) {
+		av_add(a, "--anon-key");
+		av_add(a, c->anon_key);
+	}
 }
 
 static void producer_args(struct session *s, struct pipeline *p, struct av *a)
 {
 	const struct conf *c = s->c;
+	anon_args(c, a);
 	if (!p->rec) {          /* a snapshotter */
 		int fs = !strcmp(p->label, "filesystem_snapshot");
 		char b[32];
 		if (fs)
 			for (int i = 0; i < c->nfs_roots; i++)
-				arg(a, c->fs_roots[i]);
-		arg(a, "--every");
+				av_add(a, c->fs_roots[i]);
+		av_add(a, "--every");
 		snprintf(b, sizeof b, "%llds", (long long)((fs ? c->fs_every : c->proc_every) / NS));
-		arg(a, b);
+		av_add(a, b);
 		return;
 	}
-	if (c->anonymize)
-		arg(a, "-a");
-	if (c->anonymize && c->anon_key[0]) {
-		arg(a, "--anon-key");
-		arg(a, c->anon_key);
-	}
-	arg(a, p->rec);
+	av_add(a, p->rec);
 }
 
-/* The pipeline's own filters: iotrc-launch excludes at most two pids
- * (its engine scripts take two), and these two do the most I/O for the
- * stream they feed; the supervisor itself and other pipelines' filters
- * are not excluded (see iotrc(1) BUGS). */
-static void exclude_args(struct pipeline *p, struct av *a)
+/* The supervisor's own pid: iotrc-launch -x excludes a pid and all its
+ * descendants, so every filter, snapshotter and the uploader too. */
+static void exclude_args(struct av *a)
 {
-	for (int j = 1; j < p->nst; j++)
-		if (p->st[j].running) {
-			arg(a, "-x");
-			argf(a, "%llu", (unsigned long long)p->st[j].ch.pid);
-		}
+	av_add(a, "-x");
+	av_addf(a, "%llu", (unsigned long long)getpid());
 }
 
 static void build(struct session *s, struct pipeline *p, int i)
 {
 	struct stage *st = &p->st[i];
-	struct av a = { st->argv, 0 };
+	struct av a = { st->argv, 0, PL_MAXARGS };
 	char path[PATH_MAX];
-	free_argv(st);
+	av_free(st->argv);
 	(void)tool_path(s, st->tool, path, sizeof path);  /* checked at setup */
-	arg(&a, path);
-	arg(&a, "--stats");
-	arg(&a, st->stats);
+	av_add(&a, path);
+	av_add(&a, "--stats");
+	av_add(&a, st->stats);
 	if (!strcmp(st->tool, "iotrc-write"))
 		writer_args(s, p, &a);
 	else if (!strcmp(st->tool, "iotrc-launch")) {
-		arg(&a, "--after-sleep");
-		arg(&a, conf_after_sleep_name(s->c->after_sleep));
-		arg(&a, "-k");
-		arg(&a, s->engine_name);
-		exclude_args(p, &a);
-		arg(&a, p->rec);
+		av_add(&a, "--after-sleep");
+		av_add(&a, conf_after_sleep_name(s->c->after_sleep));
+		av_add(&a, "-k");
+		av_add(&a, s->engine_name);
+		exclude_args(&a);
+		if (s->c->engine_buffer) {
+			av_add(&a, "--buffer");
+			av_addf(&a, "%llu", (unsigned long long)s->c->engine_buffer);
+		}
+		av_add(&a, p->rec);
 	} else
 		producer_args(s, p, &a);
 	st->argv[a.n] = NULL;
@@ -283,19 +299,25 @@ void pl_down(struct session *s, struct pipeline *p, int64_t now)
 	p->down_since = now;
 	if (s->stopping || p->disabled)
 		return;
-	/* restarts in the last minute, against the cap */
-	unsigned n = 0;
-	for (unsigned i = 0; i < 8 && i < p->nrestarts; i++)
-		n += now - p->recent[i] < 60 * NS;
-	if (n >= s->c->restart_max || n >= 8) {
+	int64_t at = restart_after(p->recent, &p->nrestarts, s->c->restart_max, now);
+	if (at < 0) {
 		p->disabled = 1;
-		snprintf(p->why_off, sizeof p->why_off, "restarted %u times in a minute; given up", n);
+		snprintf(p->why_off, sizeof p->why_off, "restarted too often in a minute; given up");
 		warnmsg("%s: %s", p->label, p->why_off);
 		return;
 	}
-	int64_t backoff = (int64_t)NS << (n < 5 ? n : 5);  /* 1, 2, 4 ... 32 s */
-	p->restart_at = now + backoff;
-	p->recent[p->nrestarts++ % 8] = now;
+	p->restart_at = at;
+}
+
+int64_t restart_after(int64_t recent[8], unsigned *nrestarts, uint64_t cap, int64_t now)
+{
+	unsigned n = 0;
+	for (unsigned i = 0; i < 8 && i < *nrestarts; i++)
+		n += now - recent[i] < 60 * NS;
+	if (n >= cap || n >= 8)
+		return -1;
+	recent[(*nrestarts)++ % 8] = now;
+	return now + ((int64_t)NS << (n < 5 ? n : 5));   /* 1, 2, 4 ... 32 s */
 }
 
 void pl_gap_close(struct session *s, struct pipeline *p)

@@ -57,11 +57,9 @@ static void find_bindir(struct session *s, const char *self)
 
 static void make_dirs(struct session *s)
 {
-	const char *root = s->c->root[0] ? s->c->root : getenv("TMPDIR");
+	const char *root = session_root(s->c);
 	struct timespec ts;
 	struct tm tm;
-	if (!root || !root[0])
-		root = "/tmp";
 	clock_gettime(CLOCK_REALTIME, &ts);
 	localtime_r(&ts.tv_sec, &tm);
 	strftime(s->stamp, sizeof s->stamp, "%Y%m%d_%H%M%S", &tm);
@@ -69,6 +67,8 @@ static void make_dirs(struct session *s)
 	         ts.tv_nsec / 1000000);
 	if (mkdir(root, 0700) < 0 && errno != EEXIST)
 		dieerr(EXIT_RUNTIME, "%s", root);
+	if (snprintf(s->root, sizeof s->root, "%s", root) >= (int)sizeof s->root - 64)
+		die(EXIT_USAGE, "%s: output root too long", root);
 	if (snprintf(s->dir, sizeof s->dir, "%s/%s", root, s->stamp) >= (int)sizeof s->dir - 64)
 		die(EXIT_USAGE, "%s: output root too long", root);
 	/* a fresh name: an existing one (planted or a twin) is refused */
@@ -143,6 +143,20 @@ static void choose_engine(struct session *s)
 	s->engine_name = conf_engine_name(e);
 }
 
+/* upload.keep, or for dev ROOT.delivered: delivered files move there */
+static void keep_dir(struct session *s)
+{
+	if (s->c->upload == UP_NONE)
+		return;
+	int n = 0;
+	if (s->c->keep[0])
+		n = snprintf(s->keep, sizeof s->keep, "%s", s->c->keep);
+	else if (s->cl->dev)
+		n = snprintf(s->keep, sizeof s->keep, "%s.delivered", s->root);
+	if (n < 0 || n >= (int)sizeof s->keep)
+		die(EXIT_USAGE, "upload.keep: too long");
+}
+
 static void setup(struct session *s)
 {
 	choose_engine(s);
@@ -157,8 +171,8 @@ static void setup(struct session *s)
 		add_pipeline(s, "process", NULL, "iotrc-snap-proc");
 	if (s->c->fs_every)
 		add_pipeline(s, "filesystem_snapshot", NULL, "iotrc-snap-fs");
-	s->up.pid = -1;
-	s->upfd = -1;
+	keep_dir(s);
+	up_init(s);
 	warnmsg("session %s, engine %s, streams:%s%s%s", s->dir, s->engine_name,
 	        s->c->fs ? " fs" : "", s->c->block ? " block" : "", s->c->nw_conn ? " nw_conn" : "");
 }
@@ -183,8 +197,7 @@ static void forward(struct session *s, struct pipeline *p)
 			size_t len = (size_t)(nl - p->line) + 1;
 			if (s->c->verbosity >= 2)
 				warnmsg("%s: finished %.*s", p->label, (int)len - 1, p->line);
-			if (s->upfd >= 0 && write_all(s->upfd, p->line, len) == 0)
-				s->files_sent++;
+			up_send(s, p->line, len);
 			memmove(p->line, nl + 1, p->nline - len);
 			p->nline -= len;
 		}
@@ -209,15 +222,13 @@ static void reap(struct session *s, int64_t now)
 			pl_down(s, p, now);
 		}
 	}
-	if (s->up.pid > 0 && child_reap(&s->up)) {
-		if (s->c->verbosity >= 1 || !s->stopping)
-			warnmsg("iotrc-upload exited (status %d)", s->up.status);
-		s->up.pid = -1;
-	}
+	up_reap(s, now);
 }
 
 static void tick(struct session *s, int64_t now)
 {
+	up_tick(s, now);
+	status_tick(s, now, 0);
 	for (int i = 0; i < s->npl; i++) {
 		struct pipeline *p = &s->pl[i];
 		if (p->up && p->rec && !p->attached &&
@@ -255,12 +266,13 @@ static int all_down(const struct session *s)
 	return 1;
 }
 
-static void loop_once(struct session *s, int64_t deadline)
+void sess_wait(struct session *s, int64_t deadline)
 {
 	struct loop l;
 	int idx[PL_MAX];
 	loop_begin(&l);
 	int is = loop_add(&l, sig_fd(), POLLIN);
+	int iu = loop_add(&l, s->up.out, POLLIN);
 	for (int i = 0; i < s->npl; i++)
 		idx[i] = loop_add(&l, s->pl[i].wfd, POLLIN);
 	loop_until(&l, deadline);
@@ -270,6 +282,8 @@ static void loop_once(struct session *s, int64_t deadline)
 	for (int i = 0; i < s->npl; i++)
 		if (s->pl[i].wfd >= 0 && loop_ready(&l, idx[i]))
 			forward(s, &s->pl[i]);
+	if (s->up.out >= 0 && loop_ready(&l, iu))
+		up_read(s);
 	if (loop_ready(&l, is)) {
 		int sig;
 		while ((sig = sig_next()))
@@ -279,6 +293,47 @@ static void loop_once(struct session *s, int64_t deadline)
 				begin_stop(s, mono_now_ns());
 			}
 	}
+}
+
+/* iotrc-snap-sys writes system_spec/ first, within 30 s; its files go to
+ * the uploader. */
+static void snap_sys(struct session *s)
+{
+	char path[PATH_MAX], dir[PATH_MAX + 16];
+	char *argv[8] = { 0 };
+	struct av a = { argv, 0, 7 };
+	s->sys.pid = -1;
+	if (tool_path(s, "iotrc-snap-sys", path, sizeof path) < 0) {
+		warnmsg("system_spec: iotrc-snap-sys is not installed in %s", s->bindir);
+		return;
+	}
+	snprintf(dir, sizeof dir, "%s/system_spec", s->dir);
+	av_add(&a, path);
+	anon_args(s->c, &a);
+	av_add(&a, dir);
+	struct spawn_opts o = { .argv = argv, .fd = { s->devnull, s->devnull, SPAWN_INHERIT },
+	                        .in_child = child_tie_to_parent,
+	                        .arg = (void *)(intptr_t)getpid() };
+	int e = child_spawn(&s->sys, &o);
+	av_free(argv);
+	if (e) {
+		warnmsg("system_spec: %s: %s", path, strerror(e));
+		return;
+	}
+	int64_t end = mono_now_ns() + 30 * NS;
+	while (!child_reap(&s->sys)) {
+		int64_t now = mono_now_ns();
+		if (now >= end && child_stop_due(&s->sys, now, 2 * NS) == 0 && !s->sys.stops)
+			child_stop(&s->sys, now, 2 * NS);
+		(void)loop_sleep(now + NS / 50, -1);
+	}
+	if (s->sys.status != 0)
+		warnmsg("system_spec: iotrc-snap-sys %s %d", WIFSIGNALED(s->sys.status) ? "killed by signal" : "exit",
+		        WIFSIGNALED(s->sys.status) ? WTERMSIG(s->sys.status) : WEXITSTATUS(s->sys.status));
+	else if (s->c->verbosity >= 1)
+		warnmsg("system_spec: written");
+	up_send_dir(s, "system_spec");
+	s->sys.pid = -1;
 }
 
 static int attached_any(const struct session *s)
@@ -295,6 +350,7 @@ int run_session(const struct conf *c, const struct cli *cl, const char *self)
 	s.c = c;
 	s.cl = cl;
 	find_bindir(&s, self);
+	s.tty = isatty(2);
 	umask(077);
 	if (sig_init() < 0 || sig_catch(SIGCHLD) < 0 || sig_catch(SIGINT) < 0 ||
 	    sig_catch(SIGTERM) < 0 || sig_catch(SIGHUP) < 0 || sig_ignore(SIGPIPE) < 0)
@@ -305,23 +361,26 @@ int run_session(const struct conf *c, const struct cli *cl, const char *self)
 	s.offset_start = s.start_wall - s.start_mono;
 	if (manifest_write(&s) < 0)
 		warnerr("%s/manifest.json", s.dir);
+	up_start(&s);
+	snap_sys(&s);
 	for (int pass = 0; pass < 2; pass++)   /* filters' pids first, then engines see them */
 		for (int i = 0; i < s.npl; i++)
 			if (!s.pl[i].disabled && (pass == 0) == !s.pl[i].rec)
 				pl_start(&s, &s.pl[i]);
 	int64_t end = cl->duration_ns ? s.start_mono + cl->duration_ns : LOOP_NEVER;
 	while (!s.stopping || !all_down(&s)) {
-		loop_once(&s, end);
+		sess_wait(&s, end);
 		int64_t now = mono_now_ns();
 		reap(&s, now);
 		tick(&s, now);
 		if (!s.stopping && (now >= end || !attached_any(&s)))
 			begin_stop(&s, now);
 	}
-	s.stop_wall = wall_now_ns();
-	s.offset_end = s.stop_wall - mono_now_ns();
-	if (manifest_write(&s) < 0)
-		warnerr("%s/manifest.json", s.dir);
+	up_finish(&s, mono_now_ns() + (s.interrupts ? 0 : c->upload_drain));
+	status_tick(&s, mono_now_ns(), 1);
+	char pidf[PATH_MAX + 8];
+	snprintf(pidf, sizeof pidf, "%s/pid", s.ctl);
+	(void)unlink(pidf);             /* over: the next start may resume its files */
 	int attached = 0;
 	for (int i = 0; i < s.npl; i++)
 		attached |= s.pl[i].rec && s.pl[i].sum.records + s.pl[i].attached > 0;
@@ -329,8 +388,3 @@ int run_session(const struct conf *c, const struct cli *cl, const char *self)
 	return attached || !attached_any(&s) ? (attached ? 0 : EXIT_RUNTIME) : 0;
 }
 
-int run_status(const struct conf *c)
-{
-	(void)c;
-	die(EXIT_RUNTIME, "status: not implemented yet");
-}

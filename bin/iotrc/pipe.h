@@ -54,6 +54,22 @@ struct pipeline {
 	int gap;                     /* index of the open gap, -1 */
 };
 
+/* The one iotrc-upload of a session: every writer's finished paths reach
+ * it through us, a whole line at a time (iotrc_up.c). */
+struct uploader {
+	struct child ch;             /* pid -1: not running */
+	int in, out;                 /* its stdin (paths), its stdout (deliveries) */
+	char stats[PATH_MAX];
+	char line[PATH_MAX + 1100];  /* "path<TAB>key" */
+	size_t nline;
+	int disabled;                /* given up, or no tool */
+	int closing;                 /* its input closed: the last drain */
+	int64_t restart_at;          /* mono ns; 0: none due */
+	int64_t recent[8];
+	unsigned nrestarts;
+	uint64_t delivered;          /* this session's files it delivered */
+};
+
 struct session {
 	const struct conf *c;
 	const struct cli *cl;
@@ -67,9 +83,14 @@ struct session {
 	int npl;
 	struct gap gaps[GAP_MAX];
 	int ngaps;
-	struct child up;             /* iotrc-upload, pid -1 if none */
-	int upfd;                    /* its stdin */
-	uint64_t files_sent;
+	char root[PATH_MAX];         /* the output root */
+	char keep[PATH_MAX];         /* upload --keep; empty: none */
+	struct uploader up;
+	uint64_t files_sent;         /* paths handed to the uploader */
+	struct child sys;            /* iotrc-snap-sys, pid -1 if none */
+	int tty;                     /* stderr is a terminal: the status line */
+	int64_t status_at;           /* mono ns of the last status */
+	uint64_t last_events[PL_MAX];
 	int64_t start_wall, stop_wall, start_mono, offset_start, offset_end;
 	int stopping, interrupts;
 };
@@ -85,7 +106,54 @@ void pl_counts(const struct pipeline *p, struct plsum *out);
 /* The gap of a restarted pipeline ends now. */
 void pl_gap_close(struct session *s, struct pipeline *p);
 uint64_t stats_read_key(const char *path, const char *key);
+/* A child died unexpectedly at now: when to restart it (backoff 1, 2, 4
+ * ... 32 s), or -1 when it restarted cap times in the last minute. */
+int64_t restart_after(int64_t recent[8], unsigned *nrestarts, uint64_t cap, int64_t now);
 int tool_path(const struct session *s, const char *tool, char *out, size_t cap);
+
+/* argv building (iotrc_pipe.c) */
+struct av {
+	char **v;
+	int n, cap;
+};
+void av_add(struct av *a, const char *s);
+void av_addf(struct av *a, const char *fmt, unsigned long long v);
+void av_free(char **v);
+/* -a and --anon-key for a tool that hashes paths (anonymize.*). */
+void anon_args(const struct conf *c, struct av *a);
+/* A string value of a --stats file, "" if none. */
+void stats_read_str(const char *path, const char *key, char *out, size_t cap);
+
+/* iotrc_up.c: the uploader; and sessions under the root */
+int stamp_name(const char *name);           /* YYYYMMDD_HHMMSS_mmm */
+/* The session folder name under rootfd has a running iotrc (its pid file). */
+int session_live(int rootfd, const char *name);
+void up_init(struct session *s);
+/* Start it (again): earlier sessions' files (first start) or this
+ * session's (a restart) are queued by --spool. */
+void up_start(struct session *s);
+/* The files in the session's folder sub (system_spec) for it. */
+void up_send_dir(struct session *s, const char *sub);
+/* A finished file's path line (with its newline) for the uploader. */
+void up_send(struct session *s, const char *line, size_t len);
+/* Its stdout is readable: count this session's deliveries. */
+void up_read(struct session *s);
+/* Reap it; restart it later if it died before its time. */
+void up_reap(struct session *s, int64_t now);
+void up_tick(struct session *s, int64_t now);
+/* After the writers' last files: wait for them within upload.drain
+ * (less on a second interrupt), then the manifest is delivered too. */
+void up_finish(struct session *s, int64_t deadline);
+
+/* iotrc_run.c: wait for input, signals or deadline (at most 250 ms),
+ * pass on finished paths, count interrupts. */
+void sess_wait(struct session *s, int64_t deadline);
+
+/* iotrc_status.c: <ctl>/status and the terminal's status line, about
+ * once a second (final: the last, and the line is cleared). */
+void status_tick(struct session *s, int64_t now, int final);
+/* The output root of c: output.root, else $TMPDIR, else /tmp. */
+const char *session_root(const struct conf *c);
 
 /* iotrc_manifest.c: write dir/manifest.json atomically. 0 or -1. */
 int manifest_write(const struct session *s);
