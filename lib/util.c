@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 const char *progname = "iotrc";
+const char *msg_lead = "";
 
 void setprogname_(const char *argv0)
 {
@@ -43,7 +44,7 @@ void tool_start(const char *argv0)
 static void vmsg(int errnum, const char *fmt, va_list ap)
 {
 	char buf[2048];
-	int n = snprintf(buf, sizeof buf, "%s: ", progname);
+	int n = snprintf(buf, sizeof buf, "%s%s: ", msg_lead, progname);
 	if (n < 0)
 		n = 0;
 	if ((size_t)n < sizeof buf)

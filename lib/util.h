@@ -8,6 +8,9 @@
 #include "optval.h"   /* parse_size, parse_duration and the bounded forms */
 
 extern const char *progname;
+/* Written before each message: iotrc clears its status line on a terminal
+ * with it ("\r\033[K"); empty by default. */
+extern const char *msg_lead;
 void setprogname_(const char *argv0);
 /* Every tool's first call: setprogname_, and fds 0-2 held open (with
  * /dev/null read-only) if closed, so no pipe or file takes their number. */

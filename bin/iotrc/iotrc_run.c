@@ -336,12 +336,14 @@ static void snap_sys(struct session *s)
 	s->sys.pid = -1;
 }
 
-static int attached_any(const struct session *s)
+/* Engine pipelines (still enabled, if enabled_only): a session of
+ * snapshots alone has none, and is no failure. */
+static int engines(const struct session *s, int enabled_only)
 {
+	int n = 0;
 	for (int i = 0; i < s->npl; i++)
-		if (s->pl[i].rec && !s->pl[i].disabled)
-			return 1;
-	return 0;
+		n += s->pl[i].rec && (!enabled_only || !s->pl[i].disabled);
+	return n;
 }
 
 int run_session(const struct conf *c, const struct cli *cl, const char *self)
@@ -351,6 +353,8 @@ int run_session(const struct conf *c, const struct cli *cl, const char *self)
 	s.cl = cl;
 	find_bindir(&s, self);
 	s.tty = isatty(2);
+	if (s.tty)
+		msg_lead = "\r\033[K";   /* a message replaces the status line */
 	umask(077);
 	if (sig_init() < 0 || sig_catch(SIGCHLD) < 0 || sig_catch(SIGINT) < 0 ||
 	    sig_catch(SIGTERM) < 0 || sig_catch(SIGHUP) < 0 || sig_ignore(SIGPIPE) < 0)
@@ -373,7 +377,7 @@ int run_session(const struct conf *c, const struct cli *cl, const char *self)
 		int64_t now = mono_now_ns();
 		reap(&s, now);
 		tick(&s, now);
-		if (!s.stopping && (now >= end || !attached_any(&s)))
+		if (!s.stopping && (now >= end || (engines(&s, 0) && !engines(&s, 1))))
 			begin_stop(&s, now);
 	}
 	up_finish(&s, mono_now_ns() + (s.interrupts ? 0 : c->upload_drain));
@@ -385,6 +389,8 @@ int run_session(const struct conf *c, const struct cli *cl, const char *self)
 	for (int i = 0; i < s.npl; i++)
 		attached |= s.pl[i].rec && s.pl[i].sum.records + s.pl[i].attached > 0;
 	warnmsg("session %s done", s.dir);
-	return attached || !attached_any(&s) ? (attached ? 0 : EXIT_RUNTIME) : 0;
+	if (!engines(&s, 0) || attached)
+		return EXIT_OK;
+	return engines(&s, 1) ? EXIT_OK : EXIT_RUNTIME;   /* stopped before attaching: no failure */
 }
 

@@ -80,15 +80,16 @@ static void write_file(const struct session *s, const struct snapshot *n)
 		(void)unlink(tmp);
 }
 
-static void print_line(const struct session *s, const struct snapshot *n)
+static void print_line(const struct session *s, const struct snapshot *n, int64_t now)
 {
 	struct obuf b;
+	long long t = (now - s->start_mono) / NS;
 	ob_init(&b, 2, 4096);
-	ob_printf(&b, "\r\033[K");
+	ob_printf(&b, "\r\033[Kiotrc %lld:%02lld:%02lld | ", t / 3600, t / 60 % 60, t % 60);
 	for (int i = 0; i < s->npl; i++)
 		if (s->pl[i].rec)
-			ob_printf(&b, "%s %.0f/s  ", s->pl[i].label, n->rate[i]);
-	ob_printf(&b, "| drops %llu | rows %llu | files %llu", (unsigned long long)n->total.drops,
+			ob_printf(&b, "%s %.0f/s | ", s->pl[i].label, n->rate[i]);
+	ob_printf(&b, "drops %llu | rows %llu | files %llu", (unsigned long long)n->total.drops,
 	          (unsigned long long)n->total.rows_written, (unsigned long long)n->total.files);
 	if (s->c->upload != UP_NONE)
 		ob_printf(&b, " | upload queue %llu%s%.60s", (unsigned long long)n->queued,
@@ -108,7 +109,7 @@ void status_tick(struct session *s, int64_t now, int final)
 	if (s->tty && final)
 		(void)write_all(2, "\r\033[K", 4);
 	else if (s->tty)
-		print_line(s, &n);
+		print_line(s, &n, now);
 }
 
 /* `iotrc status`: the newest running session under the root. */
@@ -119,6 +120,8 @@ int run_status(const struct conf *c)
 	DIR *d = rootfd < 0 ? NULL : fdopendir(rootfd);
 	struct dirent *de;
 	char best[64] = "";
+	if (!d && errno == ENOENT)
+		die(EXIT_RUNTIME, "no running session under %s", root);
 	if (!d)
 		dieerr(EXIT_RUNTIME, "%s", root);
 	while ((de = readdir(d)))
