@@ -71,6 +71,17 @@ void cli_parse(struct cli *cl, int argc, char **argv);
 /* Flags over the configuration. */
 void cli_apply(const struct cli *cl, struct conf *c);
 
+/* ---- iotrc_engine.c ---- */
+#define ENG_NSTREAMS 3               /* fs, block, nw_conn (iotrc_run.c's order) */
+struct engine_choice {
+	int engine[ENG_NSTREAMS];    /* enum engine_kind, never ENG_AUTO */
+	char why[ENG_NSTREAMS][200];
+};
+/* The engine of each stream for engine.kind kind; macos: the rules for
+ * macOS, where check[i] is the exit status of iotrc-launch --check for
+ * stream i (only read for kind auto on macOS). */
+void engine_decide(int kind, int macos, const int check[ENG_NSTREAMS], struct engine_choice *out);
+
 /* ---- iotrc_child_<os>.c ---- */
 /* In each child before exec: die with the supervisor (Linux
  * PR_SET_PDEATHSIG); arg is the supervisor's pid as intptr_t. */

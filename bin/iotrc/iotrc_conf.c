@@ -149,6 +149,19 @@ static int fail(struct rd *r, const yaml_mark_t *m, const struct ckey *k, const 
 	return -1;
 }
 
+/* A name from the file for a message: at most 64 bytes, control
+ * characters as '?', so the message stays one line. */
+static const char *shown(const yaml_event_t *e, char out[68])
+{
+	size_t n = e->data.scalar.length < 64 ? e->data.scalar.length : 64;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char ch = e->data.scalar.value[i];
+		out[i] = ch < 0x20 || ch == 0x7f ? '?' : (char)ch;
+	}
+	out[n] = 0;
+	return out;
+}
+
 static int next(struct rd *r, yaml_event_t *e)
 {
 	if (yaml_parser_parse(&r->p, e))
@@ -292,6 +305,7 @@ static int read_value(struct rd *r, const struct ckey *k, unsigned char *seen)
 static int read_section(struct rd *r, const char *sec, unsigned char *seen)
 {
 	yaml_event_t e;
+	char name[68];
 	if (next(r, &e) < 0)
 		return -1;
 	int ok = e.type == YAML_MAPPING_START_EVENT;
@@ -311,7 +325,7 @@ static int read_section(struct rd *r, const char *sec, unsigned char *seen)
 		if (e.type != YAML_SCALAR_EVENT)
 			fail(r, &e.start_mark, NULL, "%s: expected a key", sec);
 		else if (!(k = find_key(sec, ev_text(&e))))
-			fail(r, &e.start_mark, NULL, "%s.%.64s: unknown key", sec, ev_text(&e));
+			fail(r, &e.start_mark, NULL, "%s.%s: unknown key", sec, shown(&e, name));
 		yaml_event_delete(&e);
 		if (!k || read_value(r, k, seen) < 0)
 			return -1;
@@ -333,6 +347,7 @@ static int expect(struct rd *r, yaml_event_type_t t, const char *what)
 static int read_doc(struct rd *r)
 {
 	yaml_event_t e;
+	char name[68];
 	unsigned char seen[NKEYS] = { 0 };
 	if (expect(r, YAML_STREAM_START_EVENT, "not YAML") < 0 || next(r, &e) < 0)
 		return -1;
@@ -364,7 +379,7 @@ static int read_doc(struct rd *r)
 			if (ok2)
 				snprintf(sec, sizeof sec, "%s", ev_text(&e));
 			else if (e.type == YAML_SCALAR_EVENT)
-				fail(r, &e.start_mark, NULL, "%.64s: unknown section", ev_text(&e));
+				fail(r, &e.start_mark, NULL, "%s: unknown section", shown(&e, name));
 			else
 				fail(r, &e.start_mark, NULL, "expected a section name");
 			yaml_event_delete(&e);

@@ -96,7 +96,14 @@ static void diagnostics(FILE *f, const struct session *s)
 	for (int i = 0; i < s->npl; i++)
 		if (s->pl[i].rec && (s->pl[i].attached || s->pl[i].sum.records))
 			fprintf(f, "%s\"%s\"", k++ ? ", " : "", s->pl[i].label);
-	fputs("],\n    \"attach_failures\": {", f);
+	fputs("],\n    \"engine_choice\": {", f);
+	k = 0;
+	for (int i = 0; i < s->npl; i++)
+		if (s->pl[i].rec) {
+			fprintf(f, "%s\"%s\": ", k++ ? ", " : "", s->pl[i].label);
+			jstr(f, s->pl[i].engine_why);
+		}
+	fputs("},\n    \"attach_failures\": {", f);
 	k = 0;
 	for (int i = 0; i < s->npl; i++)
 		if (s->pl[i].disabled) {
@@ -144,7 +151,8 @@ static void body(FILE *f, const struct session *s)
 	fputs("  \"tracer\": {\"version\": \"" IOTRC_VERSION "\", \"engine\": {", f);
 	for (int i = 0, k = 0; i < s->npl; i++)
 		if (s->pl[i].rec)
-			fprintf(f, "%s\"%s\": \"%s\"", k++ ? ", " : "", s->pl[i].label, s->engine_name);
+			fprintf(f, "%s\"%s\": \"%s\"", k++ ? ", " : "", s->pl[i].label,
+			        conf_engine_name(s->pl[i].engine));
 #ifdef IOTRC_COMMIT
 	fputs("}, \"commit\": \"" IOTRC_COMMIT "\"},\n", f);
 #else

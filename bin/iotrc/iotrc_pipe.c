@@ -159,7 +159,7 @@ static void build(struct session *s, struct pipeline *p, int i)
 		av_add(&a, "--after-sleep");
 		av_add(&a, conf_after_sleep_name(s->c->after_sleep));
 		av_add(&a, "-k");
-		av_add(&a, s->engine_name);
+		av_add(&a, conf_engine_name(p->engine));
 		exclude_args(&a);
 		if (s->c->engine_buffer) {
 			av_add(&a, "--buffer");

@@ -37,6 +37,8 @@ struct gap {
 struct pipeline {
 	const char *label;           /* schema stream: fs, block, ..., process */
 	const char *rec;             /* engine stream vfs, io, net; NULL: snapshotter */
+	int engine;                  /* enum engine_kind of an engine stream */
+	const char *engine_why;      /* and why it was chosen */
 	int nst;                     /* stages: engine, parse, write / snap, write */
 	struct stage st[PL_MAXST];
 	int wfd;                     /* the writer's stdout: finished paths */
@@ -78,7 +80,7 @@ struct session {
 	char ctl[PATH_MAX];          /* dir/.iotrc: stats files, pid */
 	char stamp[32];
 	int devnull;
-	const char *engine_name;     /* per engine stream: "bpftrace" ... */
+	struct engine_choice eng;    /* per engine stream */
 	struct pipeline pl[PL_MAX];
 	int npl;
 	struct gap gaps[GAP_MAX];
@@ -87,7 +89,6 @@ struct session {
 	char keep[PATH_MAX];         /* upload --keep; empty: none */
 	struct uploader up;
 	uint64_t files_sent;         /* paths handed to the uploader */
-	struct child sys;            /* iotrc-snap-sys, pid -1 if none */
 	int tty;                     /* stderr is a terminal: the status line */
 	int64_t status_at;           /* mono ns of the last status */
 	uint64_t last_events[PL_MAX];
