@@ -130,7 +130,7 @@ static void diagnostics(FILE *f, const struct session *s)
 		jstr(f, s->gaps[i].cause);
 		fputc('}', f);
 	}
-	char err[160];
+	char err[400];
 	stats_read_str(s->up.stats, "last_error", err, sizeof err);
 	fprintf(f, "],\n    \"upload\": {\"mode\": \"%s\", \"files_sent\": %llu, \"files_uploaded\": %llu, "
 	        "\"files_pending\": %llu, \"last_error\": ", conf_upload_name(s->c->upload),

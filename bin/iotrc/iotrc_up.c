@@ -340,16 +340,17 @@ void up_tick(struct session *s, int64_t now)
 		up_start(s);
 }
 
-/* Signal it to stop (twice: the end of input already began its drain,
- * and a second signal ends it at once). */
+/* Signal it to stop: SIGTERM, and 200 ms later (two at once may merge
+ * into one pending signal) SIGTERM again, through child_stop_due's
+ * sequence (SIGINT, SIGTERM, SIGKILL) entered at its second step: the end
+ * of input already began its drain, and a second signal ends it at once. */
 static void up_cut(struct uploader *u)
 {
 	if (u->ch.pid > 0 && !u->ch.stops) {
 		(void)child_signal(&u->ch, SIGTERM);
-		(void)child_signal(&u->ch, SIGTERM);
-		u->ch.stops = 2;        /* the next, if due, is SIGKILL */
+		u->ch.stops = 1;
 		u->ch.sent = SIGTERM;
-		u->ch.stop_deadline = mono_now_ns() + 5 * NS;
+		u->ch.stop_deadline = mono_now_ns() + NS / 5;
 	}
 }
 
@@ -379,10 +380,10 @@ void up_finish(struct session *s, int64_t deadline)
 	int64_t last = deadline > mono_now_ns() + 5 * NS ? deadline : mono_now_ns() + 5 * NS;
 	while (u->ch.pid > 0) {
 		int64_t now = mono_now_ns();
-		if (s->interrupts || now >= last)
+		if ((s->interrupts || now >= last) && !u->ch.stops)
 			up_cut(u);
-		else if (u->ch.stops && child_stop_due(&u->ch, now, 2 * NS))
-			warnmsg("upload: iotrc-upload slow to stop, sent signal %d", u->ch.sent);
+		else if (child_stop_due(&u->ch, now, 2 * NS) && u->ch.sent == SIGKILL)
+			warnmsg("upload: iotrc-upload slow to stop, killed");
 		sess_wait(s, u->ch.stops ? child_deadline(&u->ch) : last);
 		up_reap(s, mono_now_ns());
 	}
