@@ -178,6 +178,28 @@ static void choose_engine(struct session *s)
 	engine_decide(s->c->engine, macos, check, &s->eng);
 }
 
+/* What engine traces each stream and why, once: one line when all agree. */
+static void say_engines(const struct session *s)
+{
+	const struct pipeline *first = NULL;
+	int same = 1;
+	for (int i = 0; i < s->npl; i++) {
+		const struct pipeline *p = &s->pl[i];
+		if (!p->rec)
+			continue;
+		if (!first)
+			first = p;
+		same &= p->engine == first->engine && !strcmp(p->engine_why, first->engine_why);
+	}
+	if (first && same)
+		warnmsg("engine %s (%s)", conf_engine_name(first->engine), first->engine_why);
+	else
+		for (int i = 0; i < s->npl; i++)
+			if (s->pl[i].rec)
+				warnmsg("%s: engine %s (%s)", s->pl[i].label, conf_engine_name(s->pl[i].engine),
+				        s->pl[i].engine_why);
+}
+
 /* upload.keep, or for dev ROOT.delivered: delivered files move there */
 static void keep_dir(struct session *s)
 {
@@ -205,8 +227,6 @@ static void setup(struct session *s)
 		struct pipeline *p = add_pipeline(s, engine_streams[i].label, engine_streams[i].rec, NULL);
 		p->engine = s->eng.engine[i];
 		p->engine_why = s->eng.why[i];
-		if (s->c->verbosity >= 1 || s->c->engine == ENG_AUTO)
-			warnmsg("%s: engine %s (%s)", p->label, conf_engine_name(p->engine), p->engine_why);
 		if (p->engine == ENG_KDEBUG && !p->disabled) {
 			p->disabled = 1;
 			snprintf(p->why_off, sizeof p->why_off,
@@ -222,6 +242,7 @@ static void setup(struct session *s)
 	up_init(s);
 	warnmsg("session %s, streams:%s%s%s", s->dir,
 	        s->c->fs ? " fs" : "", s->c->block ? " block" : "", s->c->nw_conn ? " nw_conn" : "");
+	say_engines(s);
 }
 
 /* Finished paths from a writer: counted, logged, passed on whole. */
