@@ -7,7 +7,7 @@
 # 2. the next session resumes them (--spool of the earlier session) and
 #    delivers its own; its uploader, killed mid-session, is restarted and
 #    loses nothing; every object equals the file kept (upload.keep);
-# 3. dev keeps delivered files in ROOT.delivered.
+# 3. dev keeps delivered files in ROOT.delivered (a root given relative).
 set -u
 . tests/helpers/upload-lib.sh
 export HOME=$T/home; mkdir -p "$HOME"
@@ -97,9 +97,10 @@ echo "resumed the earlier session; $n objects of this one, uploader restarted on
 # ---- 3. dev keeps delivered files beside the root
 rm -rf "$T/out" "$T/kept"
 conf "upload: {mode: dir, endpoint: \"$T/dest\"}"
-iotrc -c "$T/c.yml" -d 2 dev 2>"$T/e3" || { cat "$T/e3"; fail "dev session"; }
+(cd "$T" && iotrc -c "$T/c.yml" -o out -d 2 dev 2>"$T/e3") || { cat "$T/e3"; fail "dev session"; }
 s3=$(ls "$T/out")
 [ -f "$T/out.delivered/$s3/manifest.json" ] && [ -f "$T/out.delivered/$s3/system_spec/cpu_info.json" ] ||
 	fail "dev did not keep the files in $T/out.delivered: $(find "$T" -name manifest.json)"
 cmp -s "$T/out.delivered/$s3/manifest.json" "$T/dest/mac_trace_v1_test/$ID/$s3/manifest.json" || fail "dev: copy differs"
+[ -z "$(find "$T/out" -type f ! -name '.*' ! -path '*/.iotrc/*')" ] || fail "dev: files left in the session"
 echo "upload in a session: ok"

@@ -67,9 +67,16 @@ static void make_dirs(struct session *s)
 	         ts.tv_nsec / 1000000);
 	if (mkdir(root, 0700) < 0 && errno != EEXIST)
 		dieerr(EXIT_RUNTIME, "%s", root);
-	if (snprintf(s->root, sizeof s->root, "%s", root) >= (int)sizeof s->root - 64)
+	/* absolute and resolved, as the writers print their paths and the
+	 * uploader checks them (on macOS /tmp is /private/tmp) */
+	char *real = realpath(root, NULL);
+	if (!real)
+		dieerr(EXIT_RUNTIME, "%s", root);
+	int rn = snprintf(s->root, sizeof s->root, "%s", real);
+	free(real);
+	if (rn >= (int)sizeof s->root - 64)
 		die(EXIT_USAGE, "%s: output root too long", root);
-	if (snprintf(s->dir, sizeof s->dir, "%s/%s", root, s->stamp) >= (int)sizeof s->dir - 64)
+	if (snprintf(s->dir, sizeof s->dir, "%s/%s", s->root, s->stamp) >= (int)sizeof s->dir - 64)
 		die(EXIT_USAGE, "%s: output root too long", root);
 	/* a fresh name: an existing one (planted or a twin) is refused */
 	if (mkdir(s->dir, 0700) < 0)
@@ -401,6 +408,38 @@ static int engines(const struct session *s, int enabled_only)
 	return n;
 }
 
+/* After the writers' last files: give them upload.drain (none after a
+ * second interrupt), write the final manifest, send it too, and let the
+ * uploader end (cut at the deadline, or at once on an interrupt). */
+static void finish_upload(struct session *s, int64_t deadline)
+{
+	struct uploader *u = &s->up;
+	while (u->ch.pid > 0 && !s->interrupts && u->delivered < s->files_sent &&
+	       mono_now_ns() < deadline) {
+		sess_wait(s, deadline);
+		up_reap(s, mono_now_ns());
+	}
+	s->stop_wall = wall_now_ns();
+	s->offset_end = s->stop_wall - mono_now_ns();
+	if (manifest_write(s) < 0)
+		warnerr("%s/manifest.json", s->dir);
+	up_close(s, !s->interrupts);
+	int64_t last = deadline > mono_now_ns() + 5 * NS ? deadline : mono_now_ns() + 5 * NS;
+	while (u->ch.pid > 0) {
+		int64_t now = mono_now_ns();
+		if ((s->interrupts || now >= last) && !u->ch.stops)
+			up_cut(u);
+		else if (child_stop_due(&u->ch, now, 2 * NS) && u->ch.sent == SIGKILL)
+			warnmsg("upload: iotrc-upload slow to stop, killed");
+		sess_wait(s, u->ch.stops ? child_deadline(&u->ch) : last);
+		up_reap(s, mono_now_ns());
+	}
+	if (s->files_sent > u->delivered)
+		warnmsg("upload: %llu file%s not delivered; they stay in %s for the next start",
+		        (unsigned long long)(s->files_sent - u->delivered),
+		        s->files_sent - u->delivered == 1 ? "" : "s", s->dir);
+}
+
 int run_session(const struct conf *c, const struct cli *cl, const char *self)
 {
 	static struct session s;
@@ -435,7 +474,7 @@ int run_session(const struct conf *c, const struct cli *cl, const char *self)
 		if (!s.stopping && (now >= end || (engines(&s, 0) && !engines(&s, 1))))
 			begin_stop(&s, now);
 	}
-	up_finish(&s, mono_now_ns() + (s.interrupts ? 0 : c->upload_drain));
+	finish_upload(&s, mono_now_ns() + (s.interrupts ? 0 : c->upload_drain));
 	status_tick(&s, mono_now_ns(), 1);
 	char pidf[PATH_MAX + 8];
 	snprintf(pidf, sizeof pidf, "%s/pid", s.ctl);

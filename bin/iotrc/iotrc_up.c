@@ -8,8 +8,8 @@
  * uploader is restarted with backoff; the restart spools this session's
  * folders, so no announcement made while it was down is lost. At the end
  * the writers' last files are given upload.drain to go, then the final
- * manifest follows them; a second interrupt skips the wait (the files stay
- * for the next start's spool). */
+ * manifest follows them (iotrc_run.c drives that wait); a second
+ * interrupt skips it (the files stay for the next start's spool). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -344,7 +344,7 @@ void up_tick(struct session *s, int64_t now)
  * into one pending signal) SIGTERM again, through child_stop_due's
  * sequence (SIGINT, SIGTERM, SIGKILL) entered at its second step: the end
  * of input already began its drain, and a second signal ends it at once. */
-static void up_cut(struct uploader *u)
+void up_cut(struct uploader *u)
 {
 	if (u->ch.pid > 0 && !u->ch.stops) {
 		(void)child_signal(&u->ch, SIGTERM);
@@ -354,22 +354,11 @@ static void up_cut(struct uploader *u)
 	}
 }
 
-void up_finish(struct session *s, int64_t deadline)
+void up_close(struct session *s, int manifest)
 {
 	struct uploader *u = &s->up;
-	/* 1. this session's files, within upload.drain */
-	while (u->ch.pid > 0 && !s->interrupts && u->delivered < s->files_sent &&
-	       mono_now_ns() < deadline) {
-		sess_wait(s, deadline);
-		up_reap(s, mono_now_ns());
-	}
-	/* 2. the final manifest, then end of input: it goes too */
-	s->stop_wall = wall_now_ns();
-	s->offset_end = s->stop_wall - mono_now_ns();
-	if (manifest_write(s) < 0)
-		warnerr("%s/manifest.json", s->dir);
 	u->closing = 1;
-	if (u->ch.pid > 0 && !s->interrupts) {
+	if (manifest && u->ch.pid > 0) {
 		char line[PATH_MAX + 32];
 		int n = snprintf(line, sizeof line, "%s/manifest.json\n", s->dir);
 		up_send(s, line, (size_t)n);
@@ -377,18 +366,4 @@ void up_finish(struct session *s, int64_t deadline)
 	if (u->in >= 0)
 		close(u->in);
 	u->in = -1;
-	int64_t last = deadline > mono_now_ns() + 5 * NS ? deadline : mono_now_ns() + 5 * NS;
-	while (u->ch.pid > 0) {
-		int64_t now = mono_now_ns();
-		if ((s->interrupts || now >= last) && !u->ch.stops)
-			up_cut(u);
-		else if (child_stop_due(&u->ch, now, 2 * NS) && u->ch.sent == SIGKILL)
-			warnmsg("upload: iotrc-upload slow to stop, killed");
-		sess_wait(s, u->ch.stops ? child_deadline(&u->ch) : last);
-		up_reap(s, mono_now_ns());
-	}
-	if (s->files_sent > u->delivered)
-		warnmsg("upload: %llu file%s not delivered; they stay in %s for the next start",
-		        (unsigned long long)(s->files_sent - u->delivered),
-		        s->files_sent - u->delivered == 1 ? "" : "s", s->dir);
 }

@@ -142,9 +142,13 @@ void up_read(struct session *s);
 /* Reap it; restart it later if it died before its time. */
 void up_reap(struct session *s, int64_t now);
 void up_tick(struct session *s, int64_t now);
-/* After the writers' last files: wait for them within upload.drain
- * (less on a second interrupt), then the manifest is delivered too. */
-void up_finish(struct session *s, int64_t deadline);
+/* Its last input: the manifest's path (if manifest), then end of input,
+ * which starts its drain. */
+void up_close(struct session *s, int manifest);
+/* End its drain: SIGTERM, then, through child_stop_due, SIGTERM again
+ * 200 ms later (two at once may merge into one pending signal; its second
+ * signal ends the drain at once), then SIGKILL. */
+void up_cut(struct uploader *u);
 
 /* iotrc_run.c: wait for input, signals or deadline (at most 250 ms),
  * pass on finished paths, count interrupts. */
