@@ -19,27 +19,38 @@ nginx_start
 
 # an earlier session with a file left, and a stranger's folder under the root
 old=20200101_000000_000
-mkdir -p "$T/out/$old/.iotrc" "$T/out/$old/fs" "$T/out/other/fs"
-echo "left over" >"$T/out/$old/fs/fs_20200101_000000_000_0001.csv.zst"
+mkdir -p "$T/out/other/fs"
 echo "not ours" >"$T/out/other/fs/secret.csv.zst"
 
 cat >"$T/c.yml" <<EOF
 snapshot: {process_every: 10s, fs_every: 60s, fs_roots: ["$T/wl"]}
 upload: {mode: presign, endpoint: "http://127.0.0.1:$PORT", keep: "$T/kept", drain: 30s}
 EOF
-iotrc -c "$T/c.yml" -o "$T/out" -d 20 -v 2>"$T/iotrc.err" &
-ipid=$!
-i=0
-while :; do
-	s=$(ls -d "$T"/out/2*/.iotrc 2>/dev/null | grep -v "/$old/" | head -n 1)
-	n=0
-	for f in fs block nw_conn; do
-		grep -q '^probes [1-9]' "$s/launch-$f.stats" 2>/dev/null && n=$((n + 1))
+# The session lasts 20 s; on a machine so loaded that the engines do not
+# all attach within that, the run is said so and repeated once for 60 s.
+for dur in 20 60; do
+	rm -rf "$T/kept" "$T/store"/*
+	rm -rf "$T"/out/2*
+	mkdir -p "$T/out/$old/.iotrc" "$T/out/$old/fs"
+	echo "left over" >"$T/out/$old/fs/fs_20200101_000000_000_0001.csv.zst"
+	iotrc -c "$T/c.yml" -o "$T/out" -d $dur -v 2>"$T/iotrc.err" &
+	ipid=$!
+	i=0 ok=1
+	while :; do
+		s=$(ls -d "$T"/out/2*/.iotrc 2>/dev/null | grep -v "/$old/" | head -n 1)
+		n=0
+		for f in fs block nw_conn; do
+			grep -q '^probes [1-9]' "$s/launch-$f.stats" 2>/dev/null && n=$((n + 1))
+		done
+		[ $n = 3 ] && break
+		kill -0 $ipid 2>/dev/null || { ok=0; break; }
+		i=$((i + 1)); [ $i -gt 600 ] && { kill -INT $ipid; fail "not attached in 60 s"; }
+		sleep 0.1
 	done
-	[ $n = 3 ] && break
-	kill -0 $ipid 2>/dev/null || { cat "$T/iotrc.err"; fail "iotrc ended before all engines attached"; }
-	i=$((i + 1)); [ $i -gt 200 ] && { kill -INT $ipid; fail "not attached in 20 s"; }
-	sleep 0.1
+	[ $ok = 1 ] && break
+	wait $ipid
+	[ $dur = 60 ] && { cat "$T/iotrc.err"; fail "iotrc ended before all engines attached"; }
+	echo "note: the engines did not all attach within the ${dur}-s session (a loaded machine); once more for 60 s"
 done
 sess=${s%/.iotrc}; stamp=${sess##*/}
 echo "attached after $((i / 10)) s"

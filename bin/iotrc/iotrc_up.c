@@ -6,7 +6,7 @@
  * earlier sessions' files (--spool, one per session folder of ours, never
  * the whole root: a root such as /tmp holds other people's files). A dead
  * uploader is restarted with backoff; the restart spools this session's
- * folders, so no announcement made while it was down is lost. At the end
+ * folders too, so no announcement made while it was down is lost. At the end
  * the writers' last files are given upload.drain to go, then the final
  * manifest follows them (iotrc_run.c drives that wait); a second
  * interrupt skips it (the files stay for the next start's spool). */
@@ -28,7 +28,7 @@
 #include "util.h"
 
 #define NS 1000000000LL
-#define SPOOL_SESSIONS 16        /* earlier sessions resumed per start */
+#define SPOOL_SESSIONS 8         /* earlier sessions resumed per start */
 #define UP_MAXARGS 60
 
 void up_init(struct session *s)
@@ -197,10 +197,9 @@ static void up_args(struct session *s, struct av *a)
 	}
 	if (c->verbosity >= 2)
 		av_add(a, "-v");
+	spool_earlier(s, a);
 	if (s->up.nrestarts)
 		spool_own(s, a);
-	else
-		spool_earlier(s, a);
 }
 
 void up_start(struct session *s)
