@@ -45,15 +45,21 @@
 /* Paths up to MAXPATHLEN (1024) bytes (§2.5, §5.4). */
 #pragma D option strsize=1024
 /*
- * Buffers for ~200,000 calls/s: a record takes about 1.2 KB in the buffer
- * (each %S argument is strsize bytes), so 8 MB per CPU holds ~6,500 records
- * per CPU per switch interval; at 20 Hz that is ~130,000 records/s per CPU
- * before principal-buffer drops (§2.7, §5.16). With bufpolicy=switch each
- * CPU has two such buffers, well under the RAM/3 cap even with io.d and
- * net.d running too (§2.7).
+ * Buffers for bursts: a read or write record takes about 2 KB in the
+ * buffer (probefunc and execname are strsize bytes each, a path argument
+ * another strsize), so 8 MB per CPU holds ~4,000 records per CPU per
+ * switch interval; at 50 Hz that is ~200,000 records/s per CPU before
+ * principal-buffer drops, and a burst is absorbed as long as no CPU makes
+ * more than ~4,000 records in 20 ms (§2.7, §5.16). A faster switch rate
+ * costs no memory, a bigger bufsize does: with bufpolicy=switch each CPU
+ * has two buffers (§2.7), 160 MB on a 10-core Mac, under the RAM/3 cap
+ * even with io.d and net.d running too; iotrc-launch -b sets bufsize for
+ * a machine that needs more. Drops are reported by dtrace itself and
+ * counted by iotrc-launch (§2.9). Arithmetic from the notes, not measured
+ * on a Mac.
  */
 #pragma D option bufsize=8m
-#pragma D option switchrate=20hz
+#pragma D option switchrate=50hz
 /*
  * Thread-locals: a thread blocked in read() keeps about four variables for
  * as long as it blocks, and a Mac has a few thousand threads; 8 MB holds
