@@ -38,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <time.h>
@@ -68,6 +69,21 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* The file's inode, device and (Linux) file system magic, as the engine
+ * should read them from the kernel: "ino N", "fsdev MAJ:MIN", "fsmagic
+ * HEX". fstat and fstatfs are not traced calls. */
+static void file_facts(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		die("fstat");
+	printf("ino %llu\nfsdev %u:%u\n", (unsigned long long)st.st_ino, major(st.st_dev), minor(st.st_dev));
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0)
+		die("fstatfs");
+	printf("fsmagic %llx\n", (unsigned long long)sf.f_type);
+}
+
 static void vfs(const char *dir)
 {
 	char sub[4096], a[4200], b[4200], miss[4200], buf[8192];
@@ -79,6 +95,7 @@ static void vfs(const char *dir)
 	snprintf(miss, sizeof miss, "%s/missing", dir);
 	CALL("mkdir", mkdir(sub, 0755));
 	fd = (int)CALL("open_creat", open(a, O_CREAT | O_WRONLY | O_TRUNC, 0644));
+	file_facts(fd);
 	CALL("write", write(fd, buf, 1000));
 	CALL("pwrite", pwrite(fd, buf, 100, 5000));
 	CALL("fsync", fsync(fd));
