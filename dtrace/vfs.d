@@ -86,7 +86,7 @@ self int64_t off;
 
 syscall::read:entry, syscall::read_nocancel:entry,
 syscall::write:entry, syscall::write_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg2;
 	self->off = -1;
@@ -94,7 +94,7 @@ syscall::write:entry, syscall::write_nocancel:entry
 
 syscall::pread:entry, syscall::pread_nocancel:entry,
 syscall::pwrite:entry, syscall::pwrite_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg2;
 	self->off = arg3;
@@ -102,14 +102,14 @@ syscall::pwrite:entry, syscall::pwrite_nocancel:entry
 
 /* guarded_*_np: the guard is arg1, so the buffer size moves to arg3. */
 syscall::guarded_write_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg3;
 	self->off = -1;
 }
 
 syscall::guarded_pwrite_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg3;
 	self->off = arg4;
@@ -136,20 +136,20 @@ syscall::guarded_write_np:return, syscall::guarded_pwrite_np:return
  */
 syscall::readv:entry, syscall::readv_nocancel:entry,
 syscall::writev:entry, syscall::writev_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->off = -1;
 }
 
 syscall::preadv:entry, syscall::preadv_nocancel:entry,
 syscall::pwritev:entry, syscall::pwritev_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->off = arg3;
 }
 
 syscall::guarded_writev_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->off = -1;
 }
@@ -171,21 +171,21 @@ syscall::guarded_writev_np:return
 /* fd: the directory the path is relative to (AT_FDCWD for the plain forms). */
 
 syscall::open:entry, syscall::open_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = (int)arg1; self->md = (int)arg2;
 }
 
 syscall::openat:entry, syscall::openat_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fl = (int)arg2; self->md = (int)arg3;
 }
 
 syscall::open_extended:entry, syscall::open_dprotected_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = (int)arg1; self->md = (int)arg4;
@@ -193,14 +193,14 @@ syscall::open_extended:entry, syscall::open_dprotected_np:entry
 
 /* mode is arg5: readable at entry only (§1.2). */
 syscall::openat_dprotected_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fl = (int)arg2; self->md = (int)arg5;
 }
 
 syscall::guarded_open_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = (int)arg3; self->md = (int)arg4;
@@ -208,7 +208,7 @@ syscall::guarded_open_np:entry
 
 /* mode is arg6: readable at entry only (§1.2). */
 syscall::guarded_open_dprotected_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = (int)arg3; self->md = (int)arg6;
@@ -254,7 +254,7 @@ syscall::guarded_open_dprotected_np:return
 
 /* openbyid_np(fsid, objid, oflags): no path to copy. */
 syscall::openbyid_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fl = (int)arg2;
 }
@@ -274,7 +274,7 @@ syscall::close:entry, syscall::close_nocancel:entry,
 syscall::guarded_close_np:entry,
 syscall::fsync:entry, syscall::fsync_nocancel:entry, syscall::fdatasync:entry,
 syscall::fchdir:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0;
 }
@@ -292,14 +292,14 @@ syscall::fchdir:return
 }
 
 syscall::dup:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->fd2 = -1;
 	self->fl = 0; self->md = 0;
 }
 
 syscall::dup2:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->fd2 = (int)arg1;
 	self->fl = 0; self->md = 0;
@@ -308,7 +308,7 @@ syscall::dup2:entry
 /* Only the duplicating commands: every other fcntl() is no record. */
 syscall::fcntl:entry, syscall::fcntl_nocancel:entry
 /(arg1 == F_DUPFD || arg1 == F_DUPFD_CLOEXEC) &&
- pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+ pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->fd2 = -1;
 	self->fl = (int)arg1; self->md = (int)arg2;
@@ -329,42 +329,42 @@ syscall::fcntl:return, syscall::fcntl_nocancel:return
 /* unlink, unlinkat, mkdir, mkdirat, mkdir_extended, rmdir, chdir, truncate */
 
 syscall::unlink:entry, syscall::rmdir:entry, syscall::chdir:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = 0; self->md = 0; self->sz = 0;
 }
 
 syscall::unlinkat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fl = (int)arg2; self->md = 0; self->sz = 0;
 }
 
 syscall::mkdir:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = 0; self->md = (int)arg1; self->sz = 0;
 }
 
 syscall::mkdirat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fl = 0; self->md = (int)arg2; self->sz = 0;
 }
 
 syscall::mkdir_extended:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = 0; self->md = (int)arg3; self->sz = 0;
 }
 
 syscall::truncate:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = 0; self->md = 0; self->sz = arg1;
@@ -403,7 +403,7 @@ syscall::rmdir:return, syscall::chdir:return, syscall::truncate:return
 }
 
 syscall::ftruncate:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg1;
 }
@@ -421,7 +421,7 @@ syscall::ftruncate:return
 /* rename*, link*, symlink*, clonefileat, exchangedata */
 
 syscall::rename:entry, syscall::link:entry, syscall::exchangedata:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fd2 = AT_FDCWD; self->p1 = arg1;
@@ -429,14 +429,14 @@ syscall::rename:entry, syscall::link:entry, syscall::exchangedata:entry
 }
 
 syscall::renameat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fd2 = (int)arg2; self->p1 = arg3; self->fl = 0;
 }
 
 syscall::renameatx_np:entry, syscall::linkat:entry, syscall::clonefileat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fd2 = (int)arg2; self->p1 = arg3; self->fl = (int)arg4;
@@ -444,7 +444,7 @@ syscall::renameatx_np:entry, syscall::linkat:entry, syscall::clonefileat:entry
 
 /* symlink(target, linkpath): the target is text, never resolved; fd -1. */
 syscall::symlink:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = -1; self->p0 = arg0;
 	self->fd2 = AT_FDCWD; self->p1 = arg1; self->fl = 0;
@@ -452,7 +452,7 @@ syscall::symlink:entry
 
 /* symlinkat(target, fd, linkpath) */
 syscall::symlinkat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = -1; self->p0 = arg0;
 	self->fd2 = (int)arg1; self->p1 = arg2; self->fl = 0;
@@ -494,7 +494,7 @@ syscall::clonefileat:return, syscall::exchangedata:return
 
 /* fclonefileat(srcfd, dst_dirfd, dst, flags): the source is an fd. */
 syscall::fclonefileat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->fd2 = (int)arg1;
 	self->p1 = arg2; self->fl = (int)arg3;
@@ -531,7 +531,7 @@ syscall::fclonefileat:return
 
 syscall::mmap:entry
 /(arg3 & MAP_ANON) == 0 && (int)arg4 >= 0 &&
- pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+ pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg4; self->sz = arg1;
 	self->off = arg5; self->fl = (int)arg3; self->md = (int)arg2;
@@ -561,7 +561,7 @@ syscall::mmap:return
  */
 syscall::fork:return, syscall::vfork:return
 /(int)arg0 > 0 && arg2 == 0 &&
- pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+ pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	printf("fork\001%d\001%d\001%d\001%S\001%d\001%d\001%d\0010\001\001-1\001-1\001\001\001\001-1\001\001\n",
 	    pid, ppid, tid, execname, walltimestamp, machtimestamp, (int)arg0);
@@ -587,7 +587,7 @@ syscall::fork:return, syscall::vfork:return
  * name.
  */
 syscall::execve:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ets = machtimestamp;
 }
@@ -621,7 +621,7 @@ syscall::execve:return
  * execname unknown). File actions run inside the kernel and are not seen.
  */
 syscall::posix_spawn:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->sts = machtimestamp; self->spid = arg0; self->p0 = arg1;
 }
@@ -652,7 +652,7 @@ syscall::posix_spawn:return
 
 /* exit() does not return: the record is written at entry. */
 syscall::exit:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	printf("exit\001%d\001%d\001%d\001%S\001%d\001%d\0010\0010\001%d\001-1\001-1\001\001\001\001-1\001\001\n",
 	    pid, ppid, tid, execname, walltimestamp, machtimestamp,

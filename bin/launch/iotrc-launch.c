@@ -140,7 +140,7 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			else usage_error(usage, "-k: dtrace or bpftrace, not %s", optarg);
 			break;
 		case 'x':
-			v = opt_count(usage, "-x", optarg, 1, 0x7fffffff);
+			v = opt_count(usage, "-x", optarg, 2, 0x7fffffff);
 			if (o->nx == 2)
 				usage_error(usage, "-x: at most two pids");
 			o->xpid[o->nx++] = (long)v;
