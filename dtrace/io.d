@@ -55,7 +55,7 @@
 inline int64_t IO_MAXAGE_NS = 60000000000;	/* 60 s */
 
 io:::start
-/pid == 0 || (pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4)/
+/pid == 0 || (pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4))/
 {
 	io_ts[arg0] = machtimestamp;
 	io_ns[arg0] = timestamp;	/* for aging only: ns, unlike ticks */
@@ -72,7 +72,7 @@ io:::start
  * on the same buf is dropped with it.
  */
 io:::start
-/pid != 0 && (pid == $pid || pid == $1 || pid == $2 || pid == $3 || pid == $4)/
+/pid != 0 && (pid == $pid || pid == $1 || pid == $2 || progenyof($3) || progenyof($4))/
 {
 	io_skip[arg0] = 1;
 	io_ts[arg0] = 0; io_ns[arg0] = 0; io_pid[arg0] = 0; io_ppid[arg0] = 0;

@@ -54,7 +54,7 @@ inline int AF_INET6 = 30;	/* bsd/sys/socket.h:422 */
 /* ---- socket, listen, shutdown: no address ---------------------------------- */
 
 syscall::socket:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->dom = (int)arg0; self->typ = (int)arg1;
 	self->pro = (int)arg2;
@@ -88,7 +88,7 @@ syscall::socket:return
 
 /* listen(s, backlog), shutdown(s, how): arg is the second argument. */
 syscall::listen:entry, syscall::shutdown:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->arg = (int)arg1;
 }
@@ -106,7 +106,7 @@ syscall::listen:return, syscall::shutdown:return
 
 /* bind(s, name, namelen), connect(s, name, namelen): the address is input. */
 syscall::bind:entry, syscall::connect:entry, syscall::connect_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sa = arg1;
 	self->salen = (int)arg2;
@@ -114,7 +114,7 @@ syscall::bind:entry, syscall::connect:entry, syscall::connect_nocancel:entry
 
 /* accept(s, name, &namelen): the peer address is output, read at return. */
 syscall::accept:entry, syscall::accept_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sa = arg1;
 	self->lenp = arg2;
@@ -122,7 +122,7 @@ syscall::accept:entry, syscall::accept_nocancel:entry
 
 /* connectx(s, &endpoints, ...): the destination is inside sa_endpoints_t. */
 syscall::connectx:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->ep = arg1;
 }
@@ -235,7 +235,7 @@ syscall::connectx:return, syscall::accept:return, syscall::accept_nocancel:retur
 /* ---- close of a socket --------------------------------------------------------- */
 
 syscall::close:entry, syscall::close_nocancel:entry, syscall::guarded_close_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4 &&
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4) &&
  sk_open[pid, (int)arg0]/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0;

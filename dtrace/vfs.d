@@ -45,15 +45,21 @@
 /* Paths up to MAXPATHLEN (1024) bytes (§2.5, §5.4). */
 #pragma D option strsize=1024
 /*
- * Buffers for ~200,000 calls/s: a record takes about 1.2 KB in the buffer
- * (each %S argument is strsize bytes), so 8 MB per CPU holds ~6,500 records
- * per CPU per switch interval; at 20 Hz that is ~130,000 records/s per CPU
- * before principal-buffer drops (§2.7, §5.16). With bufpolicy=switch each
- * CPU has two such buffers, well under the RAM/3 cap even with io.d and
- * net.d running too (§2.7).
+ * Buffers for bursts: a read or write record takes about 2 KB in the
+ * buffer (probefunc and execname are strsize bytes each, a path argument
+ * another strsize), so 8 MB per CPU holds ~4,000 records per CPU per
+ * switch interval; at 50 Hz that is ~200,000 records/s per CPU before
+ * principal-buffer drops, and a burst is absorbed as long as no CPU makes
+ * more than ~4,000 records in 20 ms (§2.7, §5.16). A faster switch rate
+ * costs no memory, a bigger bufsize does: with bufpolicy=switch each CPU
+ * has two buffers (§2.7), 160 MB on a 10-core Mac, under the RAM/3 cap
+ * even with io.d and net.d running too; iotrc-launch -b sets bufsize for
+ * a machine that needs more. Drops are reported by dtrace itself and
+ * counted by iotrc-launch (§2.9). Arithmetic from the notes, not measured
+ * on a Mac.
  */
 #pragma D option bufsize=8m
-#pragma D option switchrate=20hz
+#pragma D option switchrate=50hz
 /*
  * Thread-locals: a thread blocked in read() keeps about four variables for
  * as long as it blocks, and a Mac has a few thousand threads; 8 MB holds
@@ -80,7 +86,7 @@ self int64_t off;
 
 syscall::read:entry, syscall::read_nocancel:entry,
 syscall::write:entry, syscall::write_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg2;
 	self->off = -1;
@@ -88,7 +94,7 @@ syscall::write:entry, syscall::write_nocancel:entry
 
 syscall::pread:entry, syscall::pread_nocancel:entry,
 syscall::pwrite:entry, syscall::pwrite_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg2;
 	self->off = arg3;
@@ -96,14 +102,14 @@ syscall::pwrite:entry, syscall::pwrite_nocancel:entry
 
 /* guarded_*_np: the guard is arg1, so the buffer size moves to arg3. */
 syscall::guarded_write_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg3;
 	self->off = -1;
 }
 
 syscall::guarded_pwrite_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg3;
 	self->off = arg4;
@@ -130,20 +136,20 @@ syscall::guarded_write_np:return, syscall::guarded_pwrite_np:return
  */
 syscall::readv:entry, syscall::readv_nocancel:entry,
 syscall::writev:entry, syscall::writev_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->off = -1;
 }
 
 syscall::preadv:entry, syscall::preadv_nocancel:entry,
 syscall::pwritev:entry, syscall::pwritev_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->off = arg3;
 }
 
 syscall::guarded_writev_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->off = -1;
 }
@@ -165,21 +171,21 @@ syscall::guarded_writev_np:return
 /* fd: the directory the path is relative to (AT_FDCWD for the plain forms). */
 
 syscall::open:entry, syscall::open_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = (int)arg1; self->md = (int)arg2;
 }
 
 syscall::openat:entry, syscall::openat_nocancel:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fl = (int)arg2; self->md = (int)arg3;
 }
 
 syscall::open_extended:entry, syscall::open_dprotected_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = (int)arg1; self->md = (int)arg4;
@@ -187,14 +193,14 @@ syscall::open_extended:entry, syscall::open_dprotected_np:entry
 
 /* mode is arg5: readable at entry only (§1.2). */
 syscall::openat_dprotected_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fl = (int)arg2; self->md = (int)arg5;
 }
 
 syscall::guarded_open_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = (int)arg3; self->md = (int)arg4;
@@ -202,7 +208,7 @@ syscall::guarded_open_np:entry
 
 /* mode is arg6: readable at entry only (§1.2). */
 syscall::guarded_open_dprotected_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = (int)arg3; self->md = (int)arg6;
@@ -248,7 +254,7 @@ syscall::guarded_open_dprotected_np:return
 
 /* openbyid_np(fsid, objid, oflags): no path to copy. */
 syscall::openbyid_np:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fl = (int)arg2;
 }
@@ -268,7 +274,7 @@ syscall::close:entry, syscall::close_nocancel:entry,
 syscall::guarded_close_np:entry,
 syscall::fsync:entry, syscall::fsync_nocancel:entry, syscall::fdatasync:entry,
 syscall::fchdir:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0;
 }
@@ -286,14 +292,14 @@ syscall::fchdir:return
 }
 
 syscall::dup:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->fd2 = -1;
 	self->fl = 0; self->md = 0;
 }
 
 syscall::dup2:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->fd2 = (int)arg1;
 	self->fl = 0; self->md = 0;
@@ -302,7 +308,7 @@ syscall::dup2:entry
 /* Only the duplicating commands: every other fcntl() is no record. */
 syscall::fcntl:entry, syscall::fcntl_nocancel:entry
 /(arg1 == F_DUPFD || arg1 == F_DUPFD_CLOEXEC) &&
- pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+ pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->fd2 = -1;
 	self->fl = (int)arg1; self->md = (int)arg2;
@@ -323,42 +329,42 @@ syscall::fcntl:return, syscall::fcntl_nocancel:return
 /* unlink, unlinkat, mkdir, mkdirat, mkdir_extended, rmdir, chdir, truncate */
 
 syscall::unlink:entry, syscall::rmdir:entry, syscall::chdir:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = 0; self->md = 0; self->sz = 0;
 }
 
 syscall::unlinkat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fl = (int)arg2; self->md = 0; self->sz = 0;
 }
 
 syscall::mkdir:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = 0; self->md = (int)arg1; self->sz = 0;
 }
 
 syscall::mkdirat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fl = 0; self->md = (int)arg2; self->sz = 0;
 }
 
 syscall::mkdir_extended:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = 0; self->md = (int)arg3; self->sz = 0;
 }
 
 syscall::truncate:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fl = 0; self->md = 0; self->sz = arg1;
@@ -397,7 +403,7 @@ syscall::rmdir:return, syscall::chdir:return, syscall::truncate:return
 }
 
 syscall::ftruncate:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->sz = arg1;
 }
@@ -415,7 +421,7 @@ syscall::ftruncate:return
 /* rename*, link*, symlink*, clonefileat, exchangedata */
 
 syscall::rename:entry, syscall::link:entry, syscall::exchangedata:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = AT_FDCWD; self->p0 = arg0;
 	self->fd2 = AT_FDCWD; self->p1 = arg1;
@@ -423,14 +429,14 @@ syscall::rename:entry, syscall::link:entry, syscall::exchangedata:entry
 }
 
 syscall::renameat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fd2 = (int)arg2; self->p1 = arg3; self->fl = 0;
 }
 
 syscall::renameatx_np:entry, syscall::linkat:entry, syscall::clonefileat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->p0 = arg1;
 	self->fd2 = (int)arg2; self->p1 = arg3; self->fl = (int)arg4;
@@ -438,7 +444,7 @@ syscall::renameatx_np:entry, syscall::linkat:entry, syscall::clonefileat:entry
 
 /* symlink(target, linkpath): the target is text, never resolved; fd -1. */
 syscall::symlink:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = -1; self->p0 = arg0;
 	self->fd2 = AT_FDCWD; self->p1 = arg1; self->fl = 0;
@@ -446,7 +452,7 @@ syscall::symlink:entry
 
 /* symlinkat(target, fd, linkpath) */
 syscall::symlinkat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = -1; self->p0 = arg0;
 	self->fd2 = (int)arg1; self->p1 = arg2; self->fl = 0;
@@ -488,7 +494,7 @@ syscall::clonefileat:return, syscall::exchangedata:return
 
 /* fclonefileat(srcfd, dst_dirfd, dst, flags): the source is an fd. */
 syscall::fclonefileat:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg0; self->fd2 = (int)arg1;
 	self->p1 = arg2; self->fl = (int)arg3;
@@ -525,7 +531,7 @@ syscall::fclonefileat:return
 
 syscall::mmap:entry
 /(arg3 & MAP_ANON) == 0 && (int)arg4 >= 0 &&
- pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+ pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ts = machtimestamp; self->fd = (int)arg4; self->sz = arg1;
 	self->off = arg5; self->fl = (int)arg3; self->md = (int)arg2;
@@ -555,7 +561,7 @@ syscall::mmap:return
  */
 syscall::fork:return, syscall::vfork:return
 /(int)arg0 > 0 && arg2 == 0 &&
- pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+ pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	printf("fork\001%d\001%d\001%d\001%S\001%d\001%d\001%d\0010\001\001-1\001-1\001\001\001\001-1\001\001\n",
 	    pid, ppid, tid, execname, walltimestamp, machtimestamp, (int)arg0);
@@ -581,7 +587,7 @@ syscall::fork:return, syscall::vfork:return
  * name.
  */
 syscall::execve:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->ets = machtimestamp;
 }
@@ -615,7 +621,7 @@ syscall::execve:return
  * execname unknown). File actions run inside the kernel and are not seen.
  */
 syscall::posix_spawn:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	self->sts = machtimestamp; self->spid = arg0; self->p0 = arg1;
 }
@@ -646,7 +652,7 @@ syscall::posix_spawn:return
 
 /* exit() does not return: the record is written at entry. */
 syscall::exit:entry
-/pid != $pid && pid != $1 && pid != $2 && pid != $3 && pid != $4/
+/pid != $pid && pid != $1 && pid != $2 && !progenyof($3) && !progenyof($4)/
 {
 	printf("exit\001%d\001%d\001%d\001%S\001%d\001%d\0010\0010\001%d\001-1\001-1\001\001\001\001-1\001\001\n",
 	    pid, ppid, tid, execname, walltimestamp, machtimestamp,

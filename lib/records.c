@@ -6,7 +6,7 @@
 #include <string.h>
 
 const int rec_nfields[REC_NSTREAMS] = { FV_N, FI_N, FN_N };
-const int rec_nfields_ext[REC_NSTREAMS] = { FV_N, FI_NX, FN_NX };
+const int rec_nfields_ext[REC_NSTREAMS] = { FV_NX, FI_NX, FN_NX };
 const char *const rec_stream_names[REC_NSTREAMS] = { "vfs", "io", "net" };
 const char *const rec_csv_streams[REC_NSTREAMS] = { "fs", "block", "nw_conn" };
 static const char *const engine_names[] = { "unknown", "dtrace", "bpftrace", "kdebug", "fixture" };

@@ -18,9 +18,12 @@ enum rec_clock { CLK_NS = 0, CLK_MACH = 1 };
 
 /* Common prefix (every stream). */
 enum { F_OP, F_PID, F_PPID, F_TID, F_EXEC, F_WALL, F_MONO, F_NPREFIX };
-/* vfs */
+/* vfs; the extension: the file a descriptor call worked on, read by the
+ * engine from the kernel (Linux: inode number, the superblock's device and
+ * magic) */
 enum { FV_RET = F_NPREFIX, FV_ERR, FV_ENTRY, FV_FD, FV_FD2, FV_PATH, FV_PATH2,
-       FV_SIZE, FV_OFFSET, FV_FLAGS, FV_MODE, FV_N };
+       FV_SIZE, FV_OFFSET, FV_FLAGS, FV_MODE, FV_N,
+       FV_INO = FV_N, FV_DEVMAJ, FV_DEVMIN, FV_FSMAGIC, FV_NX };
 /* io; the extension: when the request was queued (Linux block_rq_insert) */
 enum { FI_MAJOR = F_NPREFIX, FI_MINOR, FI_BLOCK, FI_BYTES, FI_RESID, FI_FLAGS,
        FI_ERR, FI_START, FI_CPU, FI_PATH, FI_N,

@@ -33,7 +33,9 @@ engine_trace() {
 		sleep 0.1
 	done
 	"$IOTRC_BUILD/tests/workload" "$@" >"$T/wl.out" || fail "workload $* failed"
-	sleep 0.3          # let the last records reach bpftrace's perf buffers
+	# every record of the workload is in bpftrace's buffers (a probe writes
+	# its record before the call returns); iotrc-launch's stop waits for
+	# them to be read (the scripts' stop markers, iotrc-launch(1))
 	kill -INT $lpid
 	wait $lpid; st=$?
 	cat "$T/launch.err"

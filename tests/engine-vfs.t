@@ -42,5 +42,18 @@ for (_, r), c in zip(mine.iterrows(), calls):
             ("duration_ns", r.operation, r.duration_ns, c["m1"] - c["m0"])
     else:
         assert r.duration_ns == "", ("duration_ns", r.operation, r.duration_ns)
+# inode, device, fs_type: read by the engine from the kernel for the
+# descriptor calls that worked on a file (reads, writes, fsync, opens), as
+# fstat/fstatfs saw the file; empty for the others (path calls, close, dup)
+names = {0xEF53: "EXT2/3/4", 0x58465342: "XFS", 0x9123683E: "BTRFS", 0x01021994: "TMPFS",
+         0x794C7630: "OVERLAYFS", 0x65735546: "FUSE"}
+m = int(facts["fsmagic"], 16)
+fst = names.get(m, "FS(0x%x)" % m)
+for _, r in mine.iterrows():
+    got = (r.inode, r.device, r.fs_type)
+    if r.operation in ("read", "write", "fsync") or (r.operation == "open" and r.errno == ""):
+        assert got == (facts["ino"], facts["fsdev"], fst), (r.operation, got, facts)
+    else:
+        assert got == ("", "", ""), (r.operation, got)
 print("ok: %d vfs rows of pid %d exact, mono_ns and timestamp inside each call" % (len(mine), pid))
 ' "$T" || fail "vfs rows"

@@ -3,7 +3,9 @@
 # (print() of tuples, see dtrace/vfs.bt) into iotrc-records(5), with a fake
 # engine: strings of every awkward kind survive the trip to the CSV, paths
 # sent ahead of their record find it (also across another thread's
-# events), wall = mono + the clock offset, lost events count as drops.
+# events), wall = mono + the clock offset; drops are counted exactly from
+# the records' per-CPU sequence numbers (gaps, and the tail from the @seq
+# map printed at exit), bpftrace's own lost events only kept apart.
 set -u
 fail() { echo "FAIL: $*"; exit 1; }
 mkdir -p "$T/s" && touch "$T/s/vfs.bt"
@@ -14,7 +16,8 @@ cat "$T/err"
 [ $st = 0 ] || fail "exit $st"
 head -n 1 "$T/out" | grep -q '^#iotrc-records 1 stream=vfs engine=bpftrace os=linux clock=ns wall_offset_ns=-\{0,1\}[0-9]* pid=' ||
 	fail "header: $(head -n 1 "$T/out")"
-for kv in "records 4" "drops 12" "probes 106" "engine_bad_lines 2" "orphan_strings 1" "engine_notices 1"; do
+for kv in "records 4" "drops 8" "engine_lost_events 12" "seq_errors 0" "probes 106" "engine_bad_lines 3" \
+	"orphan_strings 1" "engine_notices 1"; do
 	grep -qx "$kv" "$T/st" || fail "stats: want $kv, have: $(tr '\n' ' ' <"$T/st")"
 done
 iotrc-parse vfs <"$T/out" >"$T/csv" 2>/dev/null || fail "iotrc-parse"
@@ -37,6 +40,13 @@ assert df.filename[0] == '/t/we\x01ird\nna\\me"q\xe9\t.txt', repr(df.filename[0]
 assert df.command[0] == "wo\x01rk", repr(df.command[0])
 print("ok: 4 records, escapes round-trip to the CSV")
 PY
+# a sequence number that goes backwards is counted, and makes no drops
+FAKE=backwards iotrc-launch -k bpftrace -e tests/launch-fake-engine -d "$T/s" --stats "$T/st3" vfs \
+	>"$T/out3" 2>/dev/null || fail "backwards: exit"
+for kv in "records 4" "drops 0" "seq_errors 1"; do
+	grep -qx "$kv" "$T/st3" || fail "backwards: want $kv, have: $(tr '\n' ' ' <"$T/st3")"
+done
+echo "ok: sequence numbers: gaps and tail counted as drops, a step back as seq_errors"
 # "probes" (what callers wait for) is written only once every probe is
 # attached: bpftrace announces them before attaching; the scripts' BEGIN,
 # which fires after, prints "iotrc-attached"

@@ -4,11 +4,20 @@
 # SIGTERM (as on Ctrl-C) with the engine drained, and leaves whole .csv.zst
 # files holding a probe workload's calls. Waits for the engine to attach
 # (the launcher's "probes" counter), never for a fixed time, so a busy
-# machine only makes it slower.
+# machine only makes it slower — and makes the machine busy itself: one
+# CPU-bound process per CPU runs all along (bounded: they end with the
+# test, or after 5 minutes at most), as on a machine doing real work.
 . tests/engine-common.sh
 engine_require
 out=$T/trace
 mkdir -p "$out"
+ncpu=$(getconf _NPROCESSORS_ONLN 2>/dev/null || echo 2)
+hogs=
+for c in $(seq "$ncpu"); do
+	timeout 300 sh -c 'while :; do :; done' &
+	hogs="$hogs $!"
+done
+trap 'kill $hogs 2>/dev/null' EXIT
 OUT=$out DURATION=300 IOTRC_BIN=$IOTRC_BUILD/bin scripts/trace-fs 2>"$T/err" &
 job=$!
 i=0
@@ -38,9 +47,12 @@ found=0
 for k in 1 2 3; do
 	grep -q "^[^,]*,open,.*$T/probe-$k.txt" "$T/all.csv" && found=$((found + 1))
 done
-# every probe, unless the engine reported lost events (then at least one)
-[ $found = 3 ] || { [ "${drops:-0}" -gt 0 ] && [ $found -ge 1 ]; } ||
-	fail "$found of 3 probes' opens found (engine drops: ${drops:-0})"
-grep -q ",iotrc-" "$T/all.csv" && fail "the tracer traced itself"
+# every probe, busy machine or not: the engine and the filters run ahead
+# of the CPU hogs (nice -10, iotrc-launch(1)); what the engine lost is
+# counted exactly (drops) and shown below
+[ $found = 3 ] || fail "$found of 3 probes' opens found (engine drops: ${drops:-0})"
+# no row of the tracer's own processes (their command; a path may well
+# hold "iotrc-", e.g. another build of this tree)
+awk -F, '$5 ~ /^iotrc(-|$)/' "$T/all.csv" | grep -q . && fail "the tracer traced itself"
 awk '$1 == "excluded_pids" || $1 == "records" || $1 == "drops" { print }' "$out/launch.stats"
 echo "trace-fs: $(($(wc -l <"$T/all.csv") - 1)) rows, $found of 3 probes found, no iotrc rows"

@@ -18,7 +18,8 @@ enum engine_kind { KIND_DTRACE = 0, KIND_BPFTRACE = 1 };
  * (iotrc-launch(1)). */
 #define LSTATS(X) \
 	X(records) X(blank_lines) X(bytes_out) \
-	X(drops) X(drops_aggregation) X(drops_dynvar) X(drops_speculative) \
+	X(drops) X(drops_last_s) X(drops_aggregation) X(drops_dynvar) X(drops_speculative) \
+	X(engine_lost_events) X(seq_errors) \
 	X(faults_user_access) X(faults_kernel_access) X(faults_address) X(faults_other) \
 	X(engine_notices) X(engine_messages) X(engine_bad_lines) \
 	X(orphan_strings) X(probes)
@@ -58,6 +59,7 @@ int dtrace_can_attach(int stream, const char *engine, char *why, size_t cap);
 
 /* ---- launch_bt.c: bpftrace -f json output to records -------------------- */
 #define BT_NPEND 64
+#define BT_MAXCPU 4096
 struct btconv {
 	int stream;
 	int64_t wall_offset;   /* CLOCK_REALTIME - CLOCK_MONOTONIC, ns */
@@ -75,6 +77,10 @@ struct btconv {
 	uint64_t seq;
 	int npend;
 	uint64_t nprobes;      /* announced; published at "iotrc-attached" */
+	uint64_t *last;        /* [cpu]: the last sequence number that arrived */
+	int attached;          /* "iotrc-attached" seen */
+	int nstopped;          /* CPUs whose "iotrc-stopped" marker came */
+	unsigned char *stopped;/* [cpu] */
 };
 void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st);
 void bt_free(struct btconv *b);
@@ -85,14 +91,18 @@ int los_host_os(void);                 /* enum os */
 int los_default_kind(void);
 /* The engine program, or NULL if none is installed. */
 const char *los_default_engine(int kind);
-/* Extra environment for the engine (NULL-terminated). */
-char *const *los_engine_env(int kind);
+/* Extra environment for the engine (NULL-terminated), with its buffer per
+ * CPU (bytes; 0: the default for the stream). */
+char *const *los_engine_env(int kind, int stream, uint64_t buffer);
 /* Checks before starting: 0, or an EXIT_ status with msg filled. */
 int los_precheck(int stream, int kind, char *msg, size_t cap);
 /* 1 slept since boot, 0 not, -1 unknown. */
 int los_slept_since_boot(void);
 /* In the child before exec. */
 void los_child_setup(void);
+/* Tell the bpftrace scripts to stop tracing, once from each CPU (see
+ * dtrace/vfs.bt); returns how many CPUs were told (each sends a marker). */
+int los_quiesce(void);
 /* Folder of this executable; 0 or -1. */
 int los_exe_dir(char *out, size_t cap);
 /* --check: 1 the stream can attach, else 0 with why filled. */

@@ -13,17 +13,27 @@
  * Strings are decoded from JSON and written with the %S escapes of
  * iotrc-records(5); numbers are copied as they are.
  *
+ * Every record ends with two more numbers, the CPU its probe ran on and
+ * that CPU's sequence number (see dtrace/vfs.bt): records of one CPU
+ * arrive in sequence, so a gap is that many records lost, counted exactly
+ * as drops, and the two numbers are stripped. The sequence numbers
+ * bpftrace prints at exit (the @seq map) count the records lost after the
+ * last that arrived. bpftrace's own "lost_events" lines are only kept as
+ * engine_lost_events: they are not exact (none when its reader was
+ * stopped, none at all with output to /dev/null).
+ *
  * bpftrace 0.17 writes a byte >= 0x80 as \uffffffXX (a sign-extended char
  * in "\\u%04x"): that is decoded back to the byte XX. Lines of other types
- * count: "lost_events" as drops, "attached_probes" as probes; the rest
- * (maps printed at exit, printf) are ignored.
+ * count: "attached_probes" as probes; the rest (other maps, printf) are
+ * ignored.
  *
  * bpftrace prints "attached_probes" before it attaches them; with a
  * couple of dozen tracepoints that takes a while (longer on a busy
  * machine), and calls made meanwhile are not traced. Its BEGIN probe fires
  * once all are attached, so the scripts print "iotrc-attached" there, and
  * only then is the count published as the probes statistic, which callers
- * wait for. */
+ * wait for. At the end, "iotrc-stopped CPU" says that CPU's records have
+ * all come (iotrc-launch.c, request_stop). */
 #include "launch.h"
 #include "records.h"
 #include "util.h"
@@ -146,6 +156,8 @@ void bt_init(struct btconv *b, int stream, struct obuf *out, struct lstats *st)
 	b->st = st;
 	for (int i = 0; i < BT_NPEND; i++)
 		b->pend[i].s = xmalloc(BT_MAXSTR);
+	b->last = xcalloc(BT_MAXCPU, sizeof *b->last);
+	b->stopped = xcalloc(BT_MAXCPU, 1);
 }
 
 void bt_free(struct btconv *b)
@@ -154,6 +166,50 @@ void bt_free(struct btconv *b)
 	b->npend = 0;
 	for (int i = 0; i < BT_NPEND; i++)
 		free(b->pend[i].s);
+	free(b->last);
+	free(b->stopped);
+	b->last = NULL;
+	b->stopped = NULL;
+}
+
+/* Record number seq of CPU cpu arrived: the numbers between the last one
+ * and it were lost. 0 ok, -1 not a CPU and sequence number. */
+static int count_seq(struct btconv *b, const struct jval *vc, const struct jval *vs)
+{
+	int64_t cpu, seq;
+	if (vc->isstr || vs->isstr || parse_s64_n(vc->p, vc->n, &cpu) ||
+	    parse_s64_n(vs->p, vs->n, &seq) || cpu < 0 || cpu >= BT_MAXCPU || seq < 1)
+		return -1;
+	if ((uint64_t)seq <= b->last[cpu])
+		b->st->seq_errors++;          /* never, unless the assumption broke */
+	else
+		b->st->drops += (uint64_t)seq - b->last[cpu] - 1;
+	b->last[cpu] = (uint64_t)seq;
+	return 0;
+}
+
+/* The @seq map bpftrace prints at exit, {"@seq": {"0": 123, "1": 45}}:
+ * each CPU's last number; those after the last that arrived were lost. */
+static void final_seq(struct btconv *b, const char *p, const char *e)
+{
+	for (;;) {
+		int64_t cpu = 0, seq = 0;
+		int nd = 0;
+		while (p < e && *p != '"' && *p != '}')
+			p++;
+		if (p >= e || *p++ != '"')
+			return;
+		for (; p < e && *p >= '0' && *p <= '9'; p++, nd++)
+			cpu = cpu * 10 + (*p - '0');
+		if (!nd || p + 3 > e || memcmp(p, "\": ", 3) != 0 || cpu >= BT_MAXCPU)
+			return;
+		for (p += 3, nd = 0; p < e && *p >= '0' && *p <= '9' && seq < INT64_MAX / 10; p++, nd++)
+			seq = seq * 10 + (*p - '0');
+		if (nd && (uint64_t)seq > b->last[cpu]) {
+			b->st->drops += (uint64_t)seq - b->last[cpu];
+			b->last[cpu] = (uint64_t)seq;
+		}
+	}
 }
 
 /* [tid, index, "string"]: keep it for the record of that thread. A slot
@@ -210,18 +266,20 @@ static void unstash(struct btconv *b, struct jval *f)
 	}
 }
 
-/* ["op", pid, ppid, tid, "comm", mono, ...]: one record. */
+/* ["op", pid, ppid, tid, "comm", mono, ..., cpu, seq]: one record. */
 static void emit(struct btconv *b, const struct jval *v, int nv)
 {
 	struct jval f[BT_MAXF + 1];
 	int64_t mono;
 	char wall[24];
-	int nf = nv + 1;
-	if (!rec_nfields_ok(b->stream, nf) || v[F_MONO - 1].isstr ||
+	int nf = nv - 2 + 1;       /* without cpu and seq, with wall */
+	if (nv < F_MONO + 2 || count_seq(b, &v[nv - 2], &v[nv - 1]) < 0 ||
+	    !rec_nfields_ok(b->stream, nf) || v[F_MONO - 1].isstr ||
 	    parse_s64_n(v[F_MONO - 1].p, v[F_MONO - 1].n, &mono)) {
 		b->st->engine_bad_lines++;
 		return;
 	}
+	nv -= 2;
 	memcpy(f, v, sizeof *v * F_WALL);
 	f[F_WALL].isstr = 0;
 	f[F_WALL].p = wall;
@@ -251,6 +309,7 @@ static const char *find(const char *p, const char *e, const char *s)
 void bt_line(struct btconv *b, const char *line, size_t n)
 {
 	static const char attached[] = "{\"type\": \"printf\", \"data\": \"iotrc-attached\"}";
+	static const char stopped[] = "{\"type\": \"printf\", \"data\": \"iotrc-stopped ";
 	static char scratch[BT_MAXF * BT_MAXSTR];
 	struct jval v[BT_MAXF];
 	const char *e = line + n, *p;
@@ -271,7 +330,10 @@ void bt_line(struct btconv *b, const char *line, size_t n)
 		uint64_t k = 0;
 		while (p < e && *p >= '0' && *p <= '9')
 			k = k * 10 + (uint64_t)(*p++ - '0');
-		b->st->drops += k;
+		b->st->engine_lost_events += k;
+	} else if (n > 14 && memcmp(line, "{\"type\": \"map\"", 14) == 0 &&
+	           (p = find(line, e, "\"@seq\": {"))) {
+		final_seq(b, p, e);
 	} else if ((p = find(line, e, "\"attached_probes\"")) && (p = find(p, e, "\"probes\": "))) {
 		uint64_t k = 0;
 		while (p < e && *p >= '0' && *p <= '9')
@@ -279,6 +341,13 @@ void bt_line(struct btconv *b, const char *line, size_t n)
 		b->nprobes = k;
 	} else if (n == sizeof attached - 1 && memcmp(line, attached, n) == 0) {
 		b->st->probes = b->nprobes;
+		b->attached = 1;
+	} else if ((p = find(line, e, stopped)) != NULL) {
+		uint64_t c = 0;
+		while (p < e && *p >= '0' && *p <= '9' && c < BT_MAXCPU)
+			c = c * 10 + (uint64_t)(*p++ - '0');
+		if (c < BT_MAXCPU && !b->stopped[c])
+			b->stopped[c] = 1, b->nstopped++;
 	} else if (line[0] != '{') {
 		b->st->engine_bad_lines++;
 	}

@@ -28,9 +28,13 @@ const char *los_default_engine(int kind)
 	return access(c, X_OK) == 0 ? c : NULL;
 }
 
-char *const *los_engine_env(int kind)
+/* dtrace drains its buffers on SIGINT (notes §2.10): nothing to do. */
+int los_quiesce(void) { return 0; }
+
+/* dtrace takes its buffer size as -x bufsize (engine_argv). */
+char *const *los_engine_env(int kind, int stream, uint64_t buffer)
 {
-	(void)kind;
+	(void)kind, (void)stream, (void)buffer;
 	return NULL;
 }
 

@@ -10,7 +10,9 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sched.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 static const char *const tracing_dirs[] = {
@@ -40,14 +42,27 @@ const char *los_default_engine(int kind)
 
 /* BPFTRACE_STRLEN: paths up to 200 bytes, 0.17's maximum (the BPF stack is
  * 512 bytes). More map keys than the default 4096 for threads blocked in a
- * call; a bigger perf buffer per CPU (1 MB) against lost events. */
-char *const *los_engine_env(int kind)
+ * call. BPFTRACE_PERF_RB_PAGES (bpftrace 0.17's knob; later versions call
+ * it perf_rb_pages): the perf buffer per CPU, in 4 KiB pages, a power of
+ * two (perf requires one), so -b is rounded up. The buffers absorb bursts
+ * and reader stalls, not a higher sustained rate (bench/README.md): vfs
+ * gets 16 MiB per CPU, ~80,000 of its records; io and net, far rarer, 1 MiB. */
+char *const *los_engine_env(int kind, int stream, uint64_t buffer)
 {
-	static char *const env[] = {
-		"BPFTRACE_STRLEN=200", "BPFTRACE_MAP_KEYS_MAX=65536",
-		"BPFTRACE_PERF_RB_PAGES=256", NULL,
+	static char pages[48];
+	static char *env[] = {
+		"BPFTRACE_STRLEN=200", "BPFTRACE_MAP_KEYS_MAX=65536", pages, NULL,
 	};
-	return kind == KIND_BPFTRACE ? env : NULL;
+	uint64_t n = 1, want;
+	if (kind != KIND_BPFTRACE)
+		return NULL;
+	if (!buffer)
+		buffer = stream == REC_VFS ? 16u << 20 : 1u << 20;
+	want = (buffer + 4095) / 4096;
+	while (n < want)
+		n <<= 1;
+	snprintf(pages, sizeof pages, "BPFTRACE_PERF_RB_PAGES=%llu", (unsigned long long)n);
+	return env;
 }
 
 static int have_events(int stream)
@@ -84,6 +99,33 @@ int los_slept_since_boot(void) { return 0; }
 void los_child_setup(void)
 {
 	prctl(PR_SET_PDEATHSIG, SIGINT);
+}
+
+/* bpftrace 0.17 discards what its perf buffers still hold when SIGINT
+ * comes (perf_event_printer ignores events once exitsig_recv is set). So
+ * first the scripts are told to stop: getpgid() of a pid that cannot exist
+ * from our pid, once on each CPU (sched_setaffinity moves us there before
+ * it returns); the probe of the scripts turns tracing off and prints a
+ * marker in that CPU's buffer, after all of that CPU's records. */
+#define QUIESCE_PID 2147483630
+
+int los_quiesce(void)
+{
+	cpu_set_t old, one;
+	long ncpu = sysconf(_SC_NPROCESSORS_CONF);
+	int n = 0;
+	if (sched_getaffinity(0, sizeof old, &old) < 0)
+		return 0;
+	for (long c = 0; c < ncpu && c < CPU_SETSIZE; c++) {
+		CPU_ZERO(&one);
+		CPU_SET((int)c, &one);
+		if (sched_setaffinity(0, sizeof one, &one) < 0)
+			continue;                  /* offline */
+		syscall(SYS_getpgid, QUIESCE_PID);
+		n++;
+	}
+	sched_setaffinity(0, sizeof old, &old);
+	return n;
 }
 
 int los_exe_dir(char *out, size_t cap)

@@ -41,9 +41,12 @@ static int pull(const struct rec *r, struct iorec *v, int darwin)
 	v->has_start = rec_s64(r, FI_START, &v->start) == 1 && v->start > 0;
 	v->has_cpu = rec_s64(r, FI_CPU, &v->cpu) == 1 && v->cpu >= 0;
 	/* the extension: queued (0 or empty: the request bypassed the queue) */
-	v->has_queued = rec_s64(r, FI_QUEUED, &v->queued) == 1 && v->queued > 0;
-	if (rec_s64(r, FI_QUEUED, &(int64_t){ 0 }) < 0)
-		bad = 1;
+	v->has_queued = 0;
+	if (r->nf > FI_QUEUED) {
+		int kq = rec_s64(r, FI_QUEUED, &v->queued);
+		v->has_queued = kq == 1 && v->queued > 0;
+		bad |= kq < 0;
+	}
 	v->bflags = darwin ? fs64(r, FI_FLAGS, 0, &bad) : 0;
 	for (int i = FI_BLOCK; i <= FI_CPU; i++)
 		if (i != FI_FLAGS && i != FI_RESID && i != FI_BLOCK && r->n[i] &&
@@ -99,7 +102,7 @@ int row_io(struct parser *p, const struct rec *r)
 	if (lat >= 0)
 		put_float_ms(&p->out, lat);
 	else
-		csv_empty(&p->out);
+		csv_empty(&p->out);                  /* not queued, or macOS */
 	csv_empty(&p->out);                      /* command_flags */
 	csv_empty(&p->out);                      /* operation_code */
 	csv_u64(&p->out, ++p->request_id);

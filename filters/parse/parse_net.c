@@ -48,7 +48,7 @@ static int pull(const struct rec *r, struct nrec *v)
 	v->port = fs64(r, FN_PORT, 0, &bad);
 	v->tid = fs64(r, F_TID, 0, &bad);
 	v->ppid = fs64(r, F_PPID, -1, &bad);
-	v->lport = fs64(r, FN_LPORT, 0, &bad);     /* 0 in a record without the extension */
+	v->lport = r->nf > FN_LPORT ? fs64(r, FN_LPORT, 0, &bad) : 0;   /* the extension */
 	return bad || v->port < 0 || v->port > 65535 || v->lport < 0 || v->lport > 65535 ? -1 : 0;
 }
 
@@ -66,7 +66,8 @@ static int hex_bytes(const char *s, size_t n, unsigned char *out)
 /* An address cell from field i (FN_ADDR, FN_LADDR): hex bytes or
  * presentation text for IP, the escaped path for AF_UNIX; 0.0.0.0 and ::
  * are "no address" (upstream §2.4). */
-static size_t addr_text(const struct parser *p, const struct rec *r, int i, int64_t family, char *out)
+static inline __attribute__((always_inline)) size_t
+addr_text_at(const struct parser *p, const struct rec *r, int i, int64_t family, char *out)
 {
 	unsigned char b[16];
 	const char *s = i < r->nf ? r->f[i] : "";
@@ -102,6 +103,18 @@ static void put_family(struct parser *p, int64_t family)
 		csv_empty(&p->out);
 }
 
+/* The peer's (or bind's) address, inlined on the hot path; the local
+ * end's, rare (only records with the extension), through the same code. */
+static size_t addr_text(const struct parser *p, const struct rec *r, int64_t family, char *out)
+{
+	return addr_text_at(p, r, FN_ADDR, family, out);
+}
+static __attribute__((noinline)) size_t laddr_text(const struct parser *p, const struct rec *r,
+                                                   int64_t family, char *out)
+{
+	return addr_text_at(p, r, FN_LADDR, family, out);
+}
+
 /* domain, sock_type, ipver, local_addr, remote_addr, sport, dport; for
  * connect and accept the local end comes from the record's extension,
  * when the engine could read it (iotrc-records(5)) */
@@ -110,8 +123,8 @@ static void put_endpoint(struct parser *p, const struct rec *r, enum ev ev, cons
 	char b[256], addr[1100], laddr[1100];
 	int sock = ev != E_LISTEN && ev != E_SHUTDOWN, peer = ev == E_CONNECT || ev == E_ACCEPT;
 	int ipver = v->family == os_af_inet(p->os) ? 4 : v->family == os_af_inet6(p->os) ? 6 : 0;
-	size_t an = ev == E_BIND || peer ? addr_text(p, r, FN_ADDR, v->family, addr) : 0;
-	size_t ln = peer ? addr_text(p, r, FN_LADDR, v->family, laddr) : 0;
+	size_t an = ev == E_BIND || peer ? addr_text(p, r, v->family, addr) : 0;
+	size_t ln = peer && r->nf > FN_LADDR ? laddr_text(p, r, v->family, laddr) : 0;
 	if (sock)
 		put_family(p, v->family);
 	else
@@ -124,7 +137,7 @@ static void put_endpoint(struct parser *p, const struct rec *r, enum ev ev, cons
 	if (ev == E_BIND)
 		csv_str(&p->out, addr, an), csv_empty(&p->out);
 	else if (peer)
-		csv_str(&p->out, laddr, ln), csv_str(&p->out, addr, an);
+		csv_str(&p->out, ln ? laddr : "", ln), csv_str(&p->out, addr, an);
 	else
 		csv_empty(&p->out), csv_empty(&p->out);
 	if (peer)                                                       /* sport */

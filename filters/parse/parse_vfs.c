@@ -92,6 +92,7 @@ static const struct vfs_op *op_lookup(const char *s, size_t n)
 struct vrec {
 	uint32_t pid, ppid;
 	int64_t ret, err, entry, fd, fd2, size, offset, flags, mode;
+	uint64_t ino, devmaj, devmin, fsmagic;   /* the extension; 0: none */
 	int has_size, has_entry, has_flags, failed;
 };
 
@@ -161,6 +162,10 @@ static int pull(const struct rec *r, struct vrec *v)
 	v->has_flags = r->n[FV_FLAGS] > 0;
 	v->mode = fs64(r, FV_MODE, 0, &bad);
 	v->failed = v->ret < 0 || v->err != 0;
+	v->ino = v->devmaj = v->devmin = v->fsmagic = 0;
+	if (r->nf > FV_INO && (rec_u64(r, FV_INO, &v->ino) < 0 || rec_u64(r, FV_DEVMAJ, &v->devmaj) < 0 ||
+	                       rec_u64(r, FV_DEVMIN, &v->devmin) < 0 || rec_u64(r, FV_FSMAGIC, &v->fsmagic) < 0))
+		bad = 1;
 	return bad ? -1 : 0;
 }
 
@@ -278,6 +283,27 @@ static void put_errno(struct parser *p, const struct vrec *v)
 		csv_empty(&p->out);
 }
 
+/* fs_type from a Linux superblock magic (linux/magic.h), named as the
+ * family's Linux tracer names them (io-tracer-linux
+ * src/tracer/FlagMapper.py fs_type_map, format_fs_type): an unknown one is
+ * FS(0xHEX). */
+static size_t fs_type_name(uint64_t magic, char *b, size_t cap)
+{
+	static const struct { uint32_t magic; const char *name; } t[] = {
+		{ 0xEF53, "EXT2/3/4" }, { 0x58465342, "XFS" }, { 0x9123683E, "BTRFS" },
+		{ 0xF2F52010, "F2FS" }, { 0x4D44, "FAT" }, { 0x2011BAB0, "EXFAT" },
+		{ 0x5346544E, "NTFS" }, { 0x73717368, "SQUASHFS" }, { 0x9660, "ISOFS" },
+		{ 0x52654973, "REISERFS" }, { 0x3434, "NILFS" }, { 0x6969, "NFS" },
+		{ 0xFF534D42, "CIFS" }, { 0x65735546, "FUSE" }, { 0x794C7630, "OVERLAYFS" },
+		{ 0x01021994, "TMPFS" }, { 0x858458F6, "RAMFS" }, { 0x9FA0, "PROCFS" },
+		{ 0x62656572, "SYSFS" }, { 0x1373, "DEVFS" },
+	};
+	for (size_t i = 0; i < sizeof t / sizeof t[0]; i++)
+		if (t[i].magic == magic)
+			return (size_t)snprintf(b, cap, "%s", t[i].name);
+	return (size_t)snprintf(b, cap, "FS(0x%llx)", (unsigned long long)magic);
+}
+
 static void put_tail(struct parser *p, const struct rec *r, const struct vrec *v, enum kind k, int64_t mono)
 {
 	char b[256];
@@ -306,7 +332,10 @@ static void put_tail(struct parser *p, const struct rec *r, const struct vrec *v
 	put_cmdline(p, v->pid);
 	put_opt_u64(&p->out, r->n[F_PPID] > 0, v->ppid);        /* ppid */
 	csv_empty(&p->out);                                     /* container_id */
-	csv_empty(&p->out);                                     /* fs_type */
+	if (v->fsmagic)                                         /* fs_type */
+		csv_raw(&p->out, b, fs_type_name(v->fsmagic, b, sizeof b));
+	else
+		csv_empty(&p->out);
 	put_opt_u64(&p->out, mono != INT64_MIN, (uint64_t)mono);
 	csv_end(&p->out);
 }
@@ -349,8 +378,13 @@ int row_vfs(struct parser *p, const struct rec *r)
 	            (uint64_t)v.size);                          /* size */
 	put_opt_u64(&p->out, (rw || k == K_MMAP) && v.offset > 0, (uint64_t)v.offset);
 	put_opt_u64(&p->out, rw && !v.failed && v.ret >= 0, (uint64_t)v.ret);  /* bytes_completed */
-	csv_empty(&p->out);                                     /* inode */
-	csv_empty(&p->out);                                     /* device */
+	put_opt_u64(&p->out, v.ino != 0, v.ino);                /* inode */
+	if (v.devmaj || v.devmin) {                             /* device */
+		char d[48];
+		csv_raw(&p->out, d, (size_t)snprintf(d, sizeof d, "%llu:%llu",
+		        (unsigned long long)v.devmaj, (unsigned long long)v.devmin));
+	} else
+		csv_empty(&p->out);
 	put_tail(p, r, &v, k, mono);
 	return 1;
 }

@@ -6,6 +6,16 @@
  *   workload flush DIR    a buffered write and fsync of DIR/flush (the file
  *                         system then sends the device a cache flush)
  *   workload load DIR N   N small pread()s, then prints calls/s
+ *   workload rate DIR R S one-byte pread()s at R calls/s for S seconds (paced
+ *                         every millisecond), then prints calls/s
+ *   workload churn DIR S  file churn for S seconds: create, write, read,
+ *                         rename and unlink small files, paced to about
+ *                         2,000 files/s (the load of the benchmarks)
+ *
+ * With WORKLOAD_GO set to a path (a FIFO), load and rate open it and read
+ * a byte before their calls, and with WORKLOAD_DONE before the descriptor
+ * is closed after them: a test can start tracing or stop the tracer at
+ * known points.
  *
  * It prints what it did, one "key value..." line each, so a test can match
  * the traced rows exactly: "pid P", then for each call
@@ -28,6 +38,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <time.h>
@@ -58,6 +69,21 @@ static void die(const char *what)
 	exit(1);
 }
 
+/* The file's inode, device and (Linux) file system magic, as the engine
+ * should read them from the kernel: "ino N", "fsdev MAJ:MIN", "fsmagic
+ * HEX". fstat and fstatfs are not traced calls. */
+static void file_facts(int fd)
+{
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		die("fstat");
+	printf("ino %llu\nfsdev %u:%u\n", (unsigned long long)st.st_ino, major(st.st_dev), minor(st.st_dev));
+	struct statfs sf;
+	if (fstatfs(fd, &sf) < 0)
+		die("fstatfs");
+	printf("fsmagic %llx\n", (unsigned long long)sf.f_type);
+}
+
 static void vfs(const char *dir)
 {
 	char sub[4096], a[4200], b[4200], miss[4200], buf[8192];
@@ -69,6 +95,7 @@ static void vfs(const char *dir)
 	snprintf(miss, sizeof miss, "%s/missing", dir);
 	CALL("mkdir", mkdir(sub, 0755));
 	fd = (int)CALL("open_creat", open(a, O_CREAT | O_WRONLY | O_TRUNC, 0644));
+	file_facts(fd);
 	CALL("write", write(fd, buf, 1000));
 	CALL("pwrite", pwrite(fd, buf, 100, 5000));
 	CALL("fsync", fsync(fd));
@@ -215,30 +242,82 @@ static void flush(const char *dir)
 	unlink(path);
 }
 
-static void load(const char *dir, long n)
+/* Wait for a byte from the FIFO the environment variable names, if set. */
+static void gate(const char *var)
+{
+	const char *p = getenv(var);
+	char c;
+	int fd;
+	if (!p)
+		return;
+	if ((fd = open(p, O_RDONLY)) < 0 || read(fd, &c, 1) < 0)
+		die(p);
+	close(fd);
+}
+
+/* n one-byte preads; at rate > 0 calls per second, in steps of 1 ms. */
+static void load(const char *dir, long n, long rate)
 {
 	char path[4200], c = 'x';
 	int64_t t0, t1;
+	long done = 0;
 	int fd;
 	snprintf(path, sizeof path, "%s/load", dir);
 	fd = open(path, O_CREAT | O_RDWR | O_TRUNC, 0644);
 	if (fd < 0 || write(fd, &c, 1) != 1)
 		die(path);
+	gate("WORKLOAD_GO");
 	t0 = now(CLOCK_MONOTONIC);
-	for (long i = 0; i < n; i++)
-		if (pread(fd, &c, 1, 0) != 1)
-			die("pread");
+	while (done < n) {
+		/* calls due by now (all at once without a rate) */
+		long due = rate > 0 ? (long)((now(CLOCK_MONOTONIC) - t0) / 1000000 + 1) * rate / 1000 : n;
+		for (; done < n && done < due; done++)
+			if (pread(fd, &c, 1, 0) != 1)
+				die("pread");
+		if (rate > 0 && done < n) {
+			struct timespec ms = { 0, 1000000 - (now(CLOCK_MONOTONIC) - t0) % 1000000 };
+			nanosleep(&ms, NULL);
+		}
+	}
 	t1 = now(CLOCK_MONOTONIC);
+	gate("WORKLOAD_DONE");
 	close(fd);
 	unlink(path);
 	printf("calls %ld\nseconds %.6f\ncalls_per_s %.0f\n", n, (t1 - t0) / 1e9,
 	       n / ((t1 - t0) / 1e9));
 }
 
+/* Small files created, written, read, renamed and removed, about 2,000 a
+ * second (20 every 10 ms), for the given seconds. */
+static void churn(const char *dir, double secs)
+{
+	char a[4200], b[4200], buf[512];
+	int64_t t0 = now(CLOCK_MONOTONIC), end = t0 + (int64_t)(secs * 1e9);
+	long files = 0;
+	memset(buf, 'c', sizeof buf);
+	while (now(CLOCK_MONOTONIC) < end) {
+		for (int i = 0; i < 20; i++, files++) {
+			int fd;
+			snprintf(a, sizeof a, "%s/churn-%d", dir, i);
+			snprintf(b, sizeof b, "%s/churn-%d.old", dir, i);
+			if ((fd = open(a, O_CREAT | O_WRONLY | O_TRUNC, 0644)) < 0 ||
+			    write(fd, buf, sizeof buf) != (ssize_t)sizeof buf || close(fd) < 0)
+				die(a);
+			if ((fd = open(a, O_RDONLY)) < 0 || read(fd, buf, sizeof buf) < 0 || close(fd) < 0)
+				die(a);
+			if (rename(a, b) < 0 || unlink(b) < 0)
+				die(b);
+		}
+		struct timespec ms = { 0, 10000000 };
+		nanosleep(&ms, NULL);
+	}
+	printf("files %ld\nseconds %.3f\n", files, (now(CLOCK_MONOTONIC) - t0) / 1e9);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload vfs|net|io|flush DIR | load DIR N\n");
+		fprintf(stderr, "usage: workload vfs|net|io|flush DIR | load DIR N | rate DIR R S | churn DIR S\n");
 		return 2;
 	}
 	setvbuf(stdout, NULL, _IOFBF, 1 << 16);   /* no write(2) until exit */
@@ -252,7 +331,11 @@ int main(int argc, char **argv)
 	else if (!strcmp(argv[1], "flush"))
 		flush(argv[2]);
 	else if (!strcmp(argv[1], "load") && argc == 4)
-		load(argv[2], atol(argv[3]));
+		load(argv[2], atol(argv[3]), 0);
+	else if (!strcmp(argv[1], "rate") && argc == 5)
+		load(argv[2], (long)(atof(argv[4]) * atol(argv[3])), atol(argv[3]));
+	else if (!strcmp(argv[1], "churn") && argc == 4)
+		churn(argv[2], atof(argv[3]));
 	else
 		return 2;
 	return 0;
