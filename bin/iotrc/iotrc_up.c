@@ -24,7 +24,6 @@
 #include "exits.h"
 #include "mono.h"
 #include "pipe.h"
-#include "schema.h"
 #include "util.h"
 
 #define NS 1000000000LL
