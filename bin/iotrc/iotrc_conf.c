@@ -450,14 +450,57 @@ int conf_load_file(struct conf *c, const char *path, char *err, size_t cap)
 
 /* ---- printing ---- */
 
-/* A YAML double-quoted string: text_ok admitted no control characters. */
+/* One UTF-8 character at p: its code point and length; a byte that
+ * starts no valid sequence is itself, length 1. */
+static uint32_t utf8_next(const unsigned char *p, int *len)
+{
+	uint32_t c = p[0];
+	int n = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 && c <= 0xdf ? 2 : 1;
+	*len = 1;
+	if (n == 1 || c > 0xf4)
+		return c;
+	uint32_t cp = c & (0x7f >> n);
+	for (int i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return c;
+		cp = cp << 6 | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+	    (n == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+		return c;
+	*len = n;
+	return cp;
+}
+
+/* Printed as is inside YAML double quotes: printable (YAML 1.1
+ * c-printable) and no line break (U+0085, U+2028, U+2029 fold). */
+static int yaml_plain_char(uint32_t cp)
+{
+	return (cp >= 0x20 && cp < 0x7f) || (cp >= 0xa0 && cp <= 0xd7ff && cp != 0x2028 && cp != 0x2029) ||
+	       (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
+}
+
+/* A YAML double-quoted string that reads back as the same text: quotes,
+ * backslashes and everything not printable escaped (a value can come
+ * from -o as well as from a file). */
 static void put_str(FILE *f, const char *s)
 {
+	const unsigned char *p = (const unsigned char *)s;
 	fputc('"', f);
-	for (; *s; s++) {
-		if (*s == '"' || *s == '\\')
-			fputc('\\', f);
-		fputc(*s, f);
+	while (*p) {
+		int n;
+		uint32_t cp = utf8_next(p, &n);
+		if (cp == '"' || cp == '\\')
+			fprintf(f, "\\%c", (char)cp);
+		else if (yaml_plain_char(cp) && (n > 1 || cp < 0x80))
+			fwrite(p, 1, (size_t)n, f);
+		else if (cp <= 0xff)
+			fprintf(f, "\\x%02X", (unsigned)cp);
+		else if (cp <= 0xffff)
+			fprintf(f, "\\u%04X", (unsigned)cp);
+		else
+			fprintf(f, "\\U%08X", (unsigned)cp);
+		p += n;
 	}
 	fputc('"', f);
 }

@@ -104,6 +104,21 @@ static void test_round_trip(void)
 	CHECK(b.engine_buffer == 256 << 10 && b.max_age == 0);
 	free(t1);
 	free(t2);
+	/* line breaks YAML folds (NEL, LS, PS), C1 controls, DEL, a tab: all
+	 * escaped (fuzz_iotrc found \N); bytes from -o (a newline, invalid
+	 * UTF-8) print as YAML that reads back */
+	CHECK(load(&a, "output: {root: \"dr\\N\\ s\\x80\\x7f\\L\\P\\u00e9\\U0001F600\"}\n", err, sizeof err) == 0);
+	CHECK_STR(a.root, "dr\xc2\x85 s\xc2\x80\x7f\xe2\x80\xa8\xe2\x80\xa9\xc3\xa9\xf0\x9f\x98\x80");
+	t1 = conf_print(&a);
+	CHECK(strstr(t1, "root: \"dr\\x85 s\\x80\\x7F\\u2028\\u2029\xc3\xa9\xf0\x9f\x98\x80\"\n") != NULL);
+	conf_defaults(&b);
+	CHECK(conf_load_buf(&b, t1, strlen(t1), "p.yml", err, sizeof err) == 0);
+	CHECK_STR(b.root, a.root);
+	free(t1);
+	strcpy(a.root, "/a\nb\xff");
+	t1 = conf_print(&a);
+	CHECK(strstr(t1, "root: \"/a\\x0Ab\\xFF\"\n") != NULL);
+	free(t1);
 }
 
 static void test_engine(void)
