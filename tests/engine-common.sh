@@ -40,6 +40,8 @@ engine_trace() {
 	wait $lpid; st=$?
 	cat "$T/launch.err"
 	[ $st = 0 ] || fail "iotrc-launch exited with $st"
+	# a script the engine warns about is a defect (the user sees it)
+	grep -q 'WARNING' "$T/launch.err" && fail "bpftrace warned about the script"
 	iotrc-parse "$stream" <"$T/raw" >"$T/csv" 2>"$T/parse.err" || { cat "$T/parse.err"; fail "iotrc-parse failed"; }
 	echo "traced: $(grep -c . "$T/raw") records, stats: $(tr '\n' ' ' <"$T/stats")"
 }
