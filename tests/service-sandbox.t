@@ -38,19 +38,7 @@ unshare -m sh "$T/sandbox.sh" "$st" \
 	setpriv --no-new-privs --inh-caps=-all --bounding-set="-all,$caps" \
 	env HOME="$st" "$P/bin/iotrc" -c "$P/etc/iotrc/iotrc.yml" -o "$st" -d 300 -v 2>"$T/iotrc.err" &
 ipid=$!
-i=0
-while :; do
-	s=$(ls -d "$st"/*/.iotrc 2>/dev/null | head -n 1)
-	n=0
-	for f in fs block nw_conn; do
-		grep -q '^probes [1-9]' "$s/launch-$f.stats" 2>/dev/null && n=$((n + 1))
-	done
-	[ $n = 3 ] && break
-	kill -0 $ipid 2>/dev/null || { cat "$T/iotrc.err"; fail "iotrc ended before attaching"; }
-	i=$((i + 1)); [ $i -gt 1800 ] && { kill $ipid; wait $ipid; cat "$T/iotrc.err"; fail "not attached in 180 s"; }
-	sleep 0.1
-done
-sess=${s%/.iotrc}
+iotrc_attached "$st" $ipid 180
 echo "attached under the sandbox: $(grep -h '^probes' "$s"/launch-*.stats | tr '\n' ' ')"
 mark=$T/wl/sandbox-marker-$$
 # twenty opens, spread out: the engine may drop some under load
