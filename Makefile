@@ -220,8 +220,13 @@ uninstall: uninstall-service
 	rm -rf $(DESTDIR)$(PREFIX)/share/iotrc
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 
-# The configuration goes only if it is still the one installed.
+# The configuration goes only if it is still the one installed. A daemon
+# still enabled is named (iotrc-service uninstall disables it).
+SERVICE_ENABLED = $(DESTDIR)/etc/systemd/system/multi-user.target.wants/iotrc.service \
+	$(DESTDIR)/Library/LaunchDaemons/dev.cachemon.iotrc.plist
 uninstall-service:
+	@for f in $(SERVICE_ENABLED); do if [ -e $$f ] || [ -L $$f ]; then \
+	  echo "warning: the daemon is still enabled ($$f): iotrc-service uninstall" >&2; fi; done
 	rm -f $(DESTDIR)$(PREFIX)/bin/iotrc-service $(DESTDIR)$(SERVICE_DIR)/$(SERVICE_FILE)
 	@c=$(DESTDIR)$(SYSCONFDIR)/iotrc/iotrc.yml; \
 	if [ -e $$c ] && ! $(SERVICE_CONF) | cmp -s - $$c; then echo "kept $$c (changed)"; \

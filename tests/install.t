@@ -33,7 +33,10 @@ make -s install-service OS=darwin DESTDIR="$d" PREFIX=/opt/iotrc BUILD="$T/b" >"
 grep -q '<string>/opt/iotrc/bin/iotrc</string>' "$d/opt/iotrc/share/iotrc/launchd/dev.cachemon.iotrc.plist" ||
 	{ echo "no plist with /opt/iotrc"; exit 1; }
 [ -e "$d/opt/iotrc/lib/systemd" ] && { echo "a systemd unit on macOS"; exit 1; }
+mkdir -p "$d/Library/LaunchDaemons"; cp "$d/opt/iotrc/share/iotrc/launchd/dev.cachemon.iotrc.plist" "$d/Library/LaunchDaemons"
 make -s uninstall-service OS=darwin DESTDIR="$d" PREFIX=/opt/iotrc BUILD="$T/b" >"$T/log" 2>&1 || { cat "$T/log"; exit 1; }
+grep -q 'warning: the daemon is still enabled .*: iotrc-service uninstall' "$T/log" || { echo "no warning: $(cat "$T/log")"; exit 1; }
+rm -r "$d/Library"
 # a changed configuration survives make install and make uninstall
 echo '# mine' >>"$d$u/etc/iotrc/iotrc.yml"; cp "$d$u/etc/iotrc/iotrc.yml" "$T/mine"
 make -s install DESTDIR="$d" PREFIX=$u >"$T/log" 2>&1 || { cat "$T/log"; exit 1; }
