@@ -84,14 +84,29 @@ int visit_add(struct visit *v, uint64_t dev, uint64_t ino);
 struct row_ctx {
 	struct obuf *out;
 	struct walltz tz;
-	char ts[32];               /* snapshot_timestamp: the pass's start, ms */
-	int64_t mono_ns;           /* mono_ns: the pass's start */
 	int anon;
 	char *abuf;                /* anonymized path buffer */
 	size_t acap;
+	/* the pass's cells, made once a pass (row_pass) */
+	char head[40];             /* snapshot_timestamp (ms) and "," */
+	char tail[32];             /* "," mono_ns "\n" */
+	size_t headlen, taillen;
+	/* the last device and time cells made, reused while the next is the
+	 * same (len 0: none yet) */
+	uint32_t dev_major, dev_minor;
+	char dev[24];
+	size_t devlen;
+	int64_t t_s;
+	int32_t t_ns;
+	char t_cell[28];
+	size_t t_len;
 };
 void row_header(struct obuf *o);
-void row_write(struct row_ctx *c, const char *path, size_t n, const struct sfs_stat *st);
+/* A pass begins: its snapshot_timestamp text and mono_ns. */
+void row_pass(struct row_ctx *c, const char *ts, int64_t mono_ns);
+/* One row. quote: 1 the path must be quoted, 0 it need not (the walker
+ * knows from its parts), -1 not known (looked at here). */
+void row_write(struct row_ctx *c, const char *path, size_t n, int quote, const struct sfs_stat *st);
 /* The flags cell: macOS st_flags names as upstream writes them (low bit
  * first, |-joined, the unknown rest as 0x%08x), or Linux statx attributes.
  * out needs 512 bytes; returns the length (0: no flags). */
