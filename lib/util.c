@@ -220,6 +220,10 @@ size_t fmt_u64(char *out, uint64_t v)
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
 	size_t n = 1, i;
+	if (v < 10) {                                   /* sizes of 0, one link */
+		out[0] = (char)('0' + v);
+		return 1;
+	}
 	for (uint64_t t = v;; t /= 10000, n += 4) {     /* count the digits first ... */
 		if (t < 10)
 			break;

@@ -69,7 +69,10 @@ void sfs_dir_close(struct sfs_dir *d)
 }
 
 #define STATX_FLAGS (AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC)
-#define STATX_WANT (STATX_BASIC_STATS | STATX_BTIME)
+/* the fields a row has (uid, gid, mode bits and ctime are not asked: a
+ * file system that fetches fields on demand need not fetch them) */
+#define STATX_WANT (STATX_TYPE | STATX_NLINK | STATX_INO | STATX_SIZE | STATX_BLOCKS | \
+                    STATX_ATIME | STATX_MTIME | STATX_BTIME)
 
 static void from_statx(const struct statx *x, struct sfs_stat *st)
 {
