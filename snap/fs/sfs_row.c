@@ -5,10 +5,11 @@
  * creation_time the birth time where the OS keeps one, else mtime, then
  * modification_time and access_time, all Python's str(datetime) of
  * os.stat's float; physical_size st_blocks * 512; inode; device
- * "major:minor"; nlinks; flags decoded. */
+ * "major:minor"; nlinks; flags decoded (lib/decode.c dec_stflags). */
 #include "sfs.h"
 #include "anon.h"
 #include "csv.h"
+#include "decode.h"
 #include "pyfmt.h"
 #include "schema.h"
 #include "util.h"
@@ -20,60 +21,6 @@ void row_header(struct obuf *o)
 	const char *h = schema_header(schema_find("filesystem_snapshot"));
 	ob_put(o, h, strlen(h));
 	ob_putc(o, '\n');
-}
-
-struct flagname {
-	uint64_t bit;
-	const char *name;
-};
-
-/* xnu bsd/sys/stat.h, in upstream's order and selection (utils.py) */
-static const struct flagname darwin_flags[] = {
-	{ 0x00000001, "UF_NODUMP" }, { 0x00000002, "UF_IMMUTABLE" }, { 0x00000004, "UF_APPEND" },
-	{ 0x00000008, "UF_OPAQUE" }, { 0x00000020, "UF_COMPRESSED" }, { 0x00000040, "UF_TRACKED" },
-	{ 0x00000080, "UF_DATAVAULT" }, { 0x00008000, "UF_HIDDEN" }, { 0x00010000, "SF_ARCHIVED" },
-	{ 0x00020000, "SF_IMMUTABLE" }, { 0x00040000, "SF_APPEND" }, { 0x00080000, "SF_RESTRICTED" },
-	{ 0x00100000, "SF_NOUNLINK" }, { 0x00200000, "SF_SNAPSHOT" }, { 0x00800000, "SF_FIRMLINK" },
-	{ 0x40000000, "SF_DATALESS" }, { 0, NULL },
-};
-
-/* Linux has no st_flags; statx(2) reports the inode flags chattr(1) sets
- * (include/uapi/linux/stat.h STATX_ATTR_*), named so. */
-static const struct flagname linux_attrs[] = {
-	{ 0x00000004, "STATX_ATTR_COMPRESSED" }, { 0x00000010, "STATX_ATTR_IMMUTABLE" },
-	{ 0x00000020, "STATX_ATTR_APPEND" }, { 0x00000040, "STATX_ATTR_NODUMP" },
-	{ 0x00000800, "STATX_ATTR_ENCRYPTED" }, { 0x00001000, "STATX_ATTR_AUTOMOUNT" },
-	{ 0x00002000, "STATX_ATTR_MOUNT_ROOT" }, { 0x00100000, "STATX_ATTR_VERITY" },
-	{ 0x00200000, "STATX_ATTR_DAX" }, { 0, NULL },
-};
-
-static size_t decode(const struct flagname *t, uint64_t flags, char *out)
-{
-	size_t n = 0;
-	uint64_t rest = flags;
-	for (; t->name; t++)
-		if (flags & t->bit) {
-			size_t k = strlen(t->name);
-			if (n)
-				out[n++] = '|';
-			memcpy(out + n, t->name, k);
-			n += k;
-			rest &= ~t->bit;
-		}
-	if (rest)
-		n += (size_t)snprintf(out + n, 24, "%s0x%08llx", n ? "|" : "", (unsigned long long)rest);
-	out[n] = 0;
-	return n;
-}
-
-size_t row_flags_darwin(uint64_t flags, char *out)
-{
-	return decode(darwin_flags, flags, out);
-}
-
-size_t row_flags_linux(uint64_t attrs, char *out)
-{
-	return decode(linux_attrs, attrs, out);
 }
 
 void row_pass(struct row_ctx *c, const char *ts, int64_t mono_ns)
@@ -155,7 +102,7 @@ void row_write(struct row_ctx *c, const char *path, size_t n, int quote, const s
 	p += fmt_u64(p, st->nlink);
 	*p++ = ',';
 	if (st->flags)
-		p += st->flags_statx ? row_flags_linux(st->flags, p) : row_flags_darwin(st->flags, p);
+		p += dec_stflags(st->flags_statx ? OS_LINUX : OS_DARWIN, st->flags, p);
 	memcpy(p, c->tail, c->taillen);
 	p += c->taillen;
 	ob_put_fast(o, b, (size_t)(p - b));

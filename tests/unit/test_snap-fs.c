@@ -1,10 +1,11 @@
 /* test_snap-fs.c — iotrc-snap-fs's platform-neutral parts: the flags
- * cell for both OSes (upstream's table, unknown bits as hex), which file
- * systems are not walked, the visited set (duplicates, growth, its cap,
- * a new pass), and a whole row cell by cell in a zone with a half-hour
- * offset. */
+ * cell for both OSes (upstream's table, in lib/decode.c; unknown bits as
+ * hex), which file systems are not walked, the visited set (duplicates,
+ * growth, its cap, a new pass), and whole rows cell by cell in a zone
+ * with a half-hour offset. */
 #include "check.h"
 #include "anon.h"
+#include "decode.h"
 #include "sfs.h"
 #include <fcntl.h>
 #include <stdlib.h>
@@ -13,18 +14,18 @@
 static void test_flags(void)
 {
 	char b[512];
-	CHECK(row_flags_darwin(0, b) == 0 && b[0] == 0);
-	row_flags_darwin(0x20, b);
+	CHECK(dec_stflags(OS_DARWIN, 0, b) == 0 && b[0] == 0);
+	dec_stflags(OS_DARWIN, 0x20, b);
 	CHECK_STR(b, "UF_COMPRESSED");
-	row_flags_darwin(0x00080000 | 0x8000 | 0x1, b);
+	dec_stflags(OS_DARWIN, 0x00080000 | 0x8000 | 0x1, b);
 	CHECK_STR(b, "UF_NODUMP|UF_HIDDEN|SF_RESTRICTED");
-	row_flags_darwin(0x40000000 | 0x10 | 0x400000, b);   /* two unknown bits */
+	dec_stflags(OS_DARWIN, 0x40000000 | 0x10 | 0x400000, b);   /* two unknown bits */
 	CHECK_STR(b, "SF_DATALESS|0x00400010");
-	row_flags_darwin(0x100, b);
+	dec_stflags(OS_DARWIN, 0x100, b);
 	CHECK_STR(b, "0x00000100");
-	row_flags_linux(0x40 | 0x10, b);
+	dec_stflags(OS_LINUX, 0x40 | 0x10, b);
 	CHECK_STR(b, "STATX_ATTR_IMMUTABLE|STATX_ATTR_NODUMP");
-	row_flags_linux(0x2000 | 0x1, b);
+	dec_stflags(OS_LINUX, 0x2000 | 0x1, b);
 	CHECK_STR(b, "STATX_ATTR_MOUNT_ROOT|0x00000001");
 }
 
