@@ -173,19 +173,66 @@ macos-check:
 	    LDFLAGS="-L$(BUILD)-macos-stubs -Wl,-undefined,dynamic_lookup" all || exit 1; \
 	done; echo "macos-check: $(words $(PROGS)) tools built for aarch64-macos and x86_64-macos"
 
-install: all
+install: all install-service
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/share/iotrc/dtrace
 	install -m 755 $(BINS) $(DESTDIR)$(PREFIX)/bin
 	$(if $(SCRIPTS),install -m 644 $(SCRIPTS) $(DESTDIR)$(PREFIX)/share/iotrc/dtrace)
 	for m in $(MANS); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 	  install -m 644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s; done
 
-uninstall:
+# Daemon mode (service/, iotrc-service(8)): iotrc-service, the daemon's
+# configuration (etc/iotrc.yml with output.root set to STATEDIR; an
+# existing one is kept) and, by OS, the systemd unit or the launchd plist,
+# with the install paths filled in. Nothing here enables or starts the
+# daemon: "iotrc-service install" does. Needs no build (OS=darwin works on
+# Linux too).
+SYSCONFDIR ?= $(PREFIX)/etc
+UNITDIR    ?= $(PREFIX)/lib/systemd/system
+LAUNCHDDIR ?= $(PREFIX)/share/iotrc/launchd
+ifeq ($(OS),darwin)
+STATEDIR = /var/db/iotrc
+SERVICE_FILE = dev.cachemon.iotrc.plist
+SERVICE_DIR = $(LAUNCHDDIR)
+else
+STATEDIR = /var/lib/iotrc
+SERVICE_FILE = iotrc.service
+SERVICE_DIR = $(UNITDIR)
+endif
+SERVICE_SUBST = sed -e 's|@BINDIR@|$(PREFIX)/bin|g' -e 's|@CONFDIR@|$(SYSCONFDIR)/iotrc|g' \
+	-e 's|@UNITDIR@|$(UNITDIR)|g' -e 's|@LAUNCHDDIR@|$(LAUNCHDDIR)|g' -e 's|@STATEDIR@|$(STATEDIR)|g'
+SERVICE_CONF = sed -e 's|^  root: ""$$|  root: "$(STATEDIR)"|' etc/iotrc.yml
+install-service:
+	@mkdir -p $(BUILD)/service
+	$(SERVICE_SUBST) service/iotrc-service.sh >$(BUILD)/service/iotrc-service
+	$(SERVICE_SUBST) service/$(SERVICE_FILE) >$(BUILD)/service/$(SERVICE_FILE)
+	$(SERVICE_CONF) >$(BUILD)/service/iotrc.yml
+	@grep -q '^  root: "$(STATEDIR)"$$' $(BUILD)/service/iotrc.yml || \
+	  { echo "etc/iotrc.yml has no output root to set" >&2; exit 1; }
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(SYSCONFDIR)/iotrc $(DESTDIR)$(SERVICE_DIR)
+	install -m 755 $(BUILD)/service/iotrc-service $(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(BUILD)/service/$(SERVICE_FILE) $(DESTDIR)$(SERVICE_DIR)
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/iotrc/iotrc.yml ]; then \
+	  echo "kept $(DESTDIR)$(SYSCONFDIR)/iotrc/iotrc.yml"; \
+	else install -m 644 $(BUILD)/service/iotrc.yml $(DESTDIR)$(SYSCONFDIR)/iotrc; fi
+
+uninstall: uninstall-service
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/bin/,$(PROGS))
 	rm -rf $(DESTDIR)$(PREFIX)/share/iotrc
 	for m in $(MANS); do s=$${m##*.}; rm -f $(DESTDIR)$(PREFIX)/share/man/man$$s/$${m##*/}; done
 
+# The configuration goes only if it is still the one installed. A daemon
+# still enabled is named (iotrc-service uninstall disables it).
+SERVICE_ENABLED = $(DESTDIR)/etc/systemd/system/multi-user.target.wants/iotrc.service \
+	$(DESTDIR)/Library/LaunchDaemons/dev.cachemon.iotrc.plist
+uninstall-service:
+	@for f in $(SERVICE_ENABLED); do if [ -e $$f ] || [ -L $$f ]; then \
+	  echo "warning: the daemon is still enabled ($$f): iotrc-service uninstall" >&2; fi; done
+	rm -f $(DESTDIR)$(PREFIX)/bin/iotrc-service $(DESTDIR)$(SERVICE_DIR)/$(SERVICE_FILE)
+	@c=$(DESTDIR)$(SYSCONFDIR)/iotrc/iotrc.yml; \
+	if [ -e $$c ] && ! $(SERVICE_CONF) | cmp -s - $$c; then echo "kept $$c (changed)"; \
+	else rm -f $$c; rmdir $(DESTDIR)$(SYSCONFDIR)/iotrc 2>/dev/null || true; fi
+
 clean:
 	rm -rf build build-*
 
-.PHONY: print-libs run bench fuzz all tests check macos-check install uninstall clean
+.PHONY: print-libs run bench fuzz all tests check macos-check install uninstall install-service uninstall-service clean

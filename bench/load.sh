@@ -76,7 +76,7 @@ search() {
 			case $r in pass*) good=$m ;; "fail: 0 drops"*) bad=$m ;; *) bad=$m lost=1 ;; esac
 		done
 	fi
-	echo "$good${lost:-+}"
+	if [ -n "$lost" ]; then echo "$good"; else echo "$good+"; fi
 }
 # a burst of $1 preads: passes with 0 drops
 burst() {

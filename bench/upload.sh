@@ -20,12 +20,7 @@ while getopts n:s: o; do
 	*) echo "usage: bench/upload.sh [-n FILES] [-s SIZE_KB]" >&2; exit 2 ;;
 	esac
 done
-make -s CFLAGS="-O2 -g" all >/dev/null
-T=$(mktemp -d "${TMPDIR:-/tmp}/iotrc-bench.XXXXXX")
-PY=python3
-. tests/helpers/upload-lib.sh
-trap 'stop_all; rm -rf "$T"' EXIT
-need_nginx
+. bench/upload-common.sh
 NGINX_WORKERS=auto nginx_start     # one worker a CPU: the server is not the limit
 S=20240101_000000_000 ID=BENCH
 mkdir -p "$T/pristine/$S/fs"

@@ -13,6 +13,12 @@ static inline void csv_sep(struct obuf *o)
 		ob_putc(o, ',');
 }
 void csv_str(struct obuf *o, const char *s, size_t n);   /* quoted if needed */
+/* The field s (n bytes) must be quoted: it holds a comma, quote, CR or LF
+ * (csv_has_special), or starts or ends with a space. */
+int csv_needs_quotes(const char *s, size_t n);
+int csv_has_special(const char *s, size_t n);
+/* s quoted, its quotes doubled, with no separator before it. */
+void csv_quoted(struct obuf *o, const char *s, size_t n);
 void csv_cstr(struct obuf *o, const char *s);
 static inline void csv_raw(struct obuf *o, const char *s, size_t n)  /* needs no quotes */
 {

@@ -219,6 +219,39 @@ static size_t flags_join(const struct flagname *t, int64_t v, const char *zero,
 	return n;
 }
 
+/* xnu bsd/sys/stat.h, in upstream's order and selection (utils.py,
+ * upstream.md §3); Linux: include/uapi/linux/stat.h STATX_ATTR_* */
+static const struct flagname stflag_tab[2][20] = {
+	[OS_DARWIN] = {
+		{ 0x00000001, "UF_NODUMP" }, { 0x00000002, "UF_IMMUTABLE" }, { 0x00000004, "UF_APPEND" },
+		{ 0x00000008, "UF_OPAQUE" }, { 0x00000020, "UF_COMPRESSED" }, { 0x00000040, "UF_TRACKED" },
+		{ 0x00000080, "UF_DATAVAULT" }, { 0x00008000, "UF_HIDDEN" }, { 0x00010000, "SF_ARCHIVED" },
+		{ 0x00020000, "SF_IMMUTABLE" }, { 0x00040000, "SF_APPEND" }, { 0x00080000, "SF_RESTRICTED" },
+		{ 0x00100000, "SF_NOUNLINK" }, { 0x00200000, "SF_SNAPSHOT" }, { 0x00800000, "SF_FIRMLINK" },
+		{ 0x40000000, "SF_DATALESS" }, { 0, NULL },
+	},
+	[OS_LINUX] = {
+		{ 0x00000004, "STATX_ATTR_COMPRESSED" }, { 0x00000010, "STATX_ATTR_IMMUTABLE" },
+		{ 0x00000020, "STATX_ATTR_APPEND" }, { 0x00000040, "STATX_ATTR_NODUMP" },
+		{ 0x00000800, "STATX_ATTR_ENCRYPTED" }, { 0x00001000, "STATX_ATTR_AUTOMOUNT" },
+		{ 0x00002000, "STATX_ATTR_MOUNT_ROOT" }, { 0x00100000, "STATX_ATTR_VERITY" },
+		{ 0x00200000, "STATX_ATTR_DAX" }, { 0, NULL },
+	},
+};
+
+size_t dec_stflags(int os, uint64_t flags, char *out)
+{
+	uint64_t rest = flags;
+	size_t n;
+	out[0] = 0;
+	if (!flags)
+		return 0;
+	n = join_flags(stflag_tab[os == OS_LINUX], &rest, out, 0);
+	if (rest && n < 200)
+		n += (size_t)snprintf(out + n, 256 - n, "%s0x%08llx", n ? "|" : "", (unsigned long long)rest);
+	return n;
+}
+
 size_t dec_mmap_prot(int64_t prot, char *out)
 {
 	static const struct flagname t[] = { { 1, "PROT_READ" }, { 2, "PROT_WRITE" }, { 4, "PROT_EXEC" }, { 0, NULL } };

@@ -26,6 +26,10 @@ size_t dec_shuthow(int64_t how, char *out);            /* SHUT_RD, HOW(n) */
 size_t dec_mmap_prot(int64_t prot, char *out);         /* PROT_READ|PROT_WRITE */
 size_t dec_mmap_flags(int os, int64_t flags, char *out);
 size_t dec_bflags(int64_t flags, char *out);           /* B_ASYNC|B_META (macOS buf) */
+/* A file's flags as upstream writes them (low bit first, |-joined, the
+ * unknown rest as 0x%08x, none: ""): macOS st_flags, or on Linux, which
+ * has none, the statx(2) attributes chattr(1) sets. */
+size_t dec_stflags(int os, uint64_t flags, char *out); /* UF_HIDDEN|SF_ARCHIVED */
 /* Linux rwbs ("WS", "RA", "FWFS"): op is read/write/discard/flush/...,
  * the rest |-joined into flags. */
 void dec_rwbs(const char *rwbs, size_t n, char *op, char *flags);

@@ -90,4 +90,12 @@ const char *pfd_cwd(struct pfd *m, uint32_t pid, size_t *n);
  * returns the length. */
 size_t pfd_join(struct pfd *m, uint32_t pid, int64_t dirfd, int64_t at_fdcwd, const char *p,
                 size_t n, char *out, size_t cap);
+
+/* The side file of iotrc-snap-proc --fds (pfd_preload.c; iotrc-snap-proc(1)
+ * "FDS FILE"): its first line starts with the tag; each open file and
+ * working directory listed goes into m like an open or a chdir. 0, or -1
+ * and errno (EINVAL: not such a file). loaded and bad count the entries
+ * taken and the malformed lines skipped. */
+#define PFD_FDS_TAG "#iotrc-fds 1"
+int pfd_preload(struct pfd *m, const char *file, uint64_t *loaded, uint64_t *bad);
 #endif

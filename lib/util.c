@@ -220,20 +220,40 @@ size_t fmt_u64(char *out, uint64_t v)
 		"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
 		"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 		"8081828384858687888990919293949596979899";
-	char tmp[21];
-	size_t i = sizeof tmp, n;
-	while (v >= 100) {              /* two digits a step */
+	size_t n = 1, i;
+	if (v < 10) {                                   /* sizes of 0, one link */
+		out[0] = (char)('0' + v);
+		return 1;
+	}
+	for (uint64_t t = v;; t /= 10000, n += 4) {     /* count the digits first ... */
+		if (t < 10)
+			break;
+		if (t < 100) {
+			n += 1;
+			break;
+		}
+		if (t < 1000) {
+			n += 2;
+			break;
+		}
+		if (t < 10000) {
+			n += 3;
+			break;
+		}
+	}
+	i = n;                                          /* ... then write them in place */
+	while (v >= 100) {                              /* two digits a step */
 		unsigned k = (unsigned)(v % 100) * 2;
 		v /= 100;
-		tmp[--i] = pairs[k + 1];
-		tmp[--i] = pairs[k];
+		out[--i] = pairs[k + 1];
+		out[--i] = pairs[k];
 	}
-	do {
-		tmp[--i] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v);
-	n = sizeof tmp - i;
-	memcpy(out, tmp + i, n);
+	if (v >= 10) {
+		out[1] = pairs[v * 2 + 1];
+		out[0] = pairs[v * 2];
+	} else {
+		out[0] = (char)('0' + v);
+	}
 	return n;
 }
 

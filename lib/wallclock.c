@@ -97,8 +97,9 @@ static size_t put_us(char *out, int32_t us)
 		return 19;
 	}
 	out[19] = '.';
-	for (int i = 25; i >= 20; i--, us /= 10)
-		out[i] = (char)('0' + us % 10);
+	two(out + 20, us / 10000);
+	two(out + 22, us / 100 % 100);
+	two(out + 24, us % 100);
 	out[26] = 0;
 	return 26;
 }

@@ -1,6 +1,9 @@
 # engine-common.sh — sourced by tests/engine-*.t: run iotrc-launch STREAM
 # (bpftrace) while tests/helpers/workload runs, then iotrc-parse STREAM.
 #   engine_trace STREAM WORKLOAD-ARGS...   -> $T/raw, $T/csv, $T/wl.out
+#   iotrc_attached ROOT PID SECONDS        until iotrc PID's session under
+#                                          ROOT has all three streams
+#                                          attached -> $sess
 skip() { echo "$*"; exit 77; }
 fail() { echo "FAIL: $*"; exit 1; }
 
@@ -14,6 +17,22 @@ engine_require() {
 			skip "tracefs is not mounted and cannot be mounted here"
 	fi
 	[ -x "$IOTRC_BUILD/tests/workload" ] || fail "no $IOTRC_BUILD/tests/workload"
+}
+
+iotrc_attached() {
+	i=0
+	while :; do
+		s=$(ls -d "$1"/*/.iotrc 2>/dev/null | head -n 1)
+		n=0
+		for f in fs block nw_conn; do
+			grep -q '^probes [1-9]' "$s/launch-$f.stats" 2>/dev/null && n=$((n + 1))
+		done
+		[ $n = 3 ] && break
+		kill -0 "$2" 2>/dev/null || { cat "$T/iotrc.err"; fail "iotrc ended before attaching"; }
+		i=$((i + 1)); [ $i -gt $(($3 * 10)) ] && { kill -INT "$2"; fail "not attached in $3 s"; }
+		sleep 0.1
+	done
+	sess=${s%/.iotrc}
 }
 
 engine_trace() {
@@ -40,6 +59,8 @@ engine_trace() {
 	wait $lpid; st=$?
 	cat "$T/launch.err"
 	[ $st = 0 ] || fail "iotrc-launch exited with $st"
+	# a script the engine warns about is a defect (the user sees it)
+	grep -q 'WARNING' "$T/launch.err" && fail "bpftrace warned about the script"
 	iotrc-parse "$stream" <"$T/raw" >"$T/csv" 2>"$T/parse.err" || { cat "$T/parse.err"; fail "iotrc-parse failed"; }
 	echo "traced: $(grep -c . "$T/raw") records, stats: $(tr '\n' ' ' <"$T/stats")"
 }

@@ -16,19 +16,7 @@ mkdir -p "$T/wl"
 start() { # extra iotrc args
 	iotrc -o "$T/out" -d 120 "$@" 2>"$T/iotrc.err" &
 	ipid=$!
-	i=0
-	while :; do
-		s=$(ls -d "$T"/out/*/.iotrc 2>/dev/null | head -n 1)
-		n=0
-		for f in fs block nw_conn; do
-			grep -q '^probes [1-9]' "$s/launch-$f.stats" 2>/dev/null && n=$((n + 1))
-		done
-		[ $n = 3 ] && break
-		kill -0 $ipid 2>/dev/null || { cat "$T/iotrc.err"; fail "iotrc ended before attaching"; }
-		i=$((i + 1)); [ $i -gt 900 ] && { kill -INT $ipid; fail "not attached in 90 s"; }
-		sleep 0.1
-	done
-	sess=${s%/.iotrc}
+	iotrc_attached "$T/out" $ipid 90
 }
 
 # ---- 1. a session, stopped by SIGINT

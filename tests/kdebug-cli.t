@@ -40,6 +40,15 @@ status 1 iotrc-kdebug --replay "$T/nonexistent" --vfs - && grep -q "nonexistent"
 printf '\001\001\252\125\003\000' >"$T/short.kd"
 status 1 iotrc-kdebug --replay "$T/short.kd" --vfs - && grep -q 'truncated RAW_VERSION1 header' "$T/err" || no "short header"
 
+# --preload: a file that is not a side file of iotrc-snap-proc --fds, or
+# none, is a usage error that names it (the side file itself: kdebug.t)
+printf 'start 1000 7 0 read 3 0 10 0\nend 1100 7 0 read 0 10 0 42\n' | "$KDGEN" >"$T/pl.kd"
+echo hello >"$T/junk.fds"
+for f in "$T/junk.fds" "$T/missing.fds"; do
+	status 2 iotrc-kdebug --replay "$T/pl.kd" --vfs - --preload "$f" &&
+		grep -q "^iotrc-kdebug: $f: " "$T/err" || no "--preload $f: $(head -n 1 "$T/err")"
+done
+
 # a bare stream from stdin, with a record cut short at the end: warned,
 # counted, the whole records decoded
 printf 'start 1000 7 0 read 3 0 10 0\nend 1100 7 0 read 0 10 0 42\n' | "$KDGEN" >"$T/rw.kd"

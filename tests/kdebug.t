@@ -4,6 +4,7 @@
 # tests/helpers/kdgen.c), through iotrc-parse, compared with the exact
 # expected records, CSV rows and counters (tests/fixtures/kdebug-*.out).
 # Options: "--timebase 1/1 --wall-offset $WALL", or a spec's "#! opts: ...";
+# "#! fds: ..." lines make a --preload side file (| is the byte 0x01);
 # "#! records-only" leaves iotrc-parse out (records the engine guarantees,
 # whatever the parser makes of them).
 #   KDEBUG_BLESS=1 tests/kdebug.t   rewrites the .out files (review the diff!)
@@ -19,6 +20,11 @@ render() {
 	spec=$1
 	opts=$(sed -n 's/^#! *opts: *//p' "$spec")
 	[ -n "$opts" ] || opts="--timebase 1/1 --wall-offset $WALL"
+	# "#! fds: LINE": a side file of iotrc-snap-proc --fds for --preload
+	if grep -q '^#! *fds:' "$spec"; then
+		sed -n 's/^#! *fds: //p' "$spec" | tr '|' '\001' >"$T/in.fds"
+		opts="$opts --preload $T/in.fds"
+	fi
 	"$KDGEN" <"$spec" >"$T/in.kd" || return 1
 	# shellcheck disable=SC2086
 	iotrc-kdebug --replay "$T/in.kd" --vfs "$T/vfs.rec" --io "$T/io.rec" --net "$T/net.rec" \

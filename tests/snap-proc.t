@@ -47,7 +47,9 @@ t1=$(date +%s)
 mono1=$("$PY" -c 'import time; print(time.monotonic_ns())')
 c1=$(cpu $spinner)
 [ -s "$T/err" ] && fail "stderr: $(cat "$T/err")"
-[ $((t1 - t0)) -ge 5 ] && [ $((t1 - t0)) -le 7 ] || fail "one-shot took $((t1 - t0)) s, want 5"
+# the window is real: at least 5 s (no upper bound: a busy machine may
+# stretch it, and tests make no timed assertions)
+[ $((t1 - t0)) -ge 5 ] || fail "one-shot took $((t1 - t0)) s, want 5"
 grep -qx 'snapshots 1' "$T/st" && grep -q '^skipped_gone ' "$T/st" && grep -q '^skipped_denied ' "$T/st" &&
 	grep -qx 'samples 6' "$T/st" || fail "stats: $(cat "$T/st")"
 
@@ -106,9 +108,15 @@ PY
 
 # --every with a 1 s window: snapshots start-to-start every 2 s, the
 # windows measured; SIGTERM ends it cleanly (SIGINT stays ignored in
-# a background job, as in every tool)
-iotrc-snap-proc --every 2 --window 1 >"$T/every.csv" 2>"$T/err" & ep=$!
-sleep 5.5
+# a background job, as in every tool). Stopped once its --stats count
+# three snapshots (waited for, not slept: a busy machine is slower).
+iotrc-snap-proc --every 2 --window 1 --stats "$T/st.every" >"$T/every.csv" 2>"$T/err" & ep=$!
+i=0
+until [ "$(sed -n 's/^snapshots //p' "$T/st.every" 2>/dev/null)" -ge 3 ] 2>/dev/null; do
+	kill -0 $ep 2>/dev/null || fail "--every ended early: $(cat "$T/err")"
+	i=$((i + 1)); [ $i -gt 1200 ] && { kill $ep; fail "--every: no third snapshot in 2 minutes"; }
+	sleep 0.1
+done
 kill -TERM $ep
 wait $ep || fail "--every: exit $? $(cat "$T/err")"
 "$PY" - "$T/every.csv" "$sleeper" "$spinner" <<'PY' || exit 1
@@ -117,9 +125,11 @@ import pandas as pd
 path, sleeper, spinner = sys.argv[1], sys.argv[2], sys.argv[3]
 df = pd.read_csv(path, dtype=str, keep_default_na=False)
 snaps = sorted(df.mono_ns.unique(), key=int)
-assert len(snaps) == 3, f'{len(snaps)} snapshots'            # at 1, 3, 5 s
+assert len(snaps) >= 3, f'{len(snaps)} snapshots'            # at 1, 3, 5 s, ...
 gaps = [(int(b) - int(a)) / 1e9 for a, b in zip(snaps, snaps[1:])]
-assert all(1.9 < g < 2.2 for g in gaps), gaps
+# one per period, not one per 1 s sample (how late each comes is the
+# machine's business: no upper bound)
+assert all(g > 1.5 for g in gaps), gaps
 for m in snaps:
     one = df[df.mono_ns == m]
     assert (one.pid == sleeper).sum() == 1 and (one.pid == spinner).sum() == 1

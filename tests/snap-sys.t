@@ -28,7 +28,9 @@ iotrc-snap-sys "$D" || fail "second run: exit $?"
 [ "$(ls -A "$D" | wc -l)" = 5 ] || fail "after a second run: $(ls -A "$D")"
 
 ip -j addr >"$T/ip.json" || fail "ip -j addr"
-df -B1 --output=target,size,used,avail >"$T/df"
+# -a: GNU df shows one mount of a device, and bind mounts (ip netns
+# makes one of /run/netns) are partitions too
+df -a -B1 --output=target,size,used,avail >"$T/df"
 "$PY" - "$D" "$T/ip.json" "$T/df" "$(nproc)" "$(uname -s)" "$(uname -r)" "$(uname -v)" "$(uname -m)" "$(uname -n)" <<'PY' || exit 1
 import ipaddress, json, os, sys
 d, ipj, dff, nproc, system, release, version, machine, node = sys.argv[1:]
@@ -59,15 +61,16 @@ if mem['percent_used'] != round((mem['total_bytes'] - mem['available_bytes']) / 
 # disks: every partition's sizes as df says (used may move a little meanwhile)
 df = {}
 for l in open(dff).read().split('\n')[1:]:
-    if l.strip():
-        t, size, used, avail = l.split()
-        df[t] = (int(size), int(used), int(avail))
+    f = l.split()
+    if len(f) == 4 and all(x.isdigit() for x in f[1:]):   # df -a: "-" for some pseudo ones
+        df[f[0]] = (int(f[1]), int(f[2]), int(f[3]))
 parts = disk['partitions']
 if not any(p['mountpoint'] == '/' for p in parts): fail('no / partition')
 for p in parts:
     if list(p)[:5] != ['device', 'mountpoint', 'fstype', 'opts', 'dev_major_minor']: fail(f'keys {list(p)}')
     st = os.stat(p['mountpoint'])
     if p['dev_major_minor'] != f'{os.major(st.st_dev)}:{os.minor(st.st_dev)}': fail(f'dev of {p}')
+    if p['mountpoint'] not in df: fail(f"{p['mountpoint']} is not in df -a")
     size, used, avail = df[p['mountpoint']]
     if p['total_bytes'] != size: fail(f"total of {p['mountpoint']}: {p['total_bytes']} vs df {size}")
     if abs(p['used_bytes'] - used) > 256 << 20 or abs(p['free_bytes'] - avail) > 256 << 20:

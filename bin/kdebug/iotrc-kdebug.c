@@ -36,10 +36,10 @@ static const char usage[] =
 "usage: iotrc-kdebug [--vfs PATH] [--io PATH] [--net PATH] [--replay FILE | --record FILE]\n"
 "                    [--timebase N/D] [--wall-offset NS] [--lookup auto|tail|full]\n"
 "                    [--buffer-events N] [--exclude-pid PID]... [-d DURATION]\n"
-"                    [--fd-cap N] [--vnode-cap N] [--stats FILE]\n";
+"                    [--fd-cap N] [--vnode-cap N] [--preload FILE] [--stats FILE]\n";
 
 struct cli {
-	const char *path[REC_NSTREAMS], *replay, *record, *stats;
+	const char *path[REC_NSTREAMS], *replay, *record, *stats, *preload;
 	int has_tb, has_wall, lookup;
 	uint32_t tb_numer, tb_denom;
 	int64_t wall_offset;
@@ -78,7 +78,7 @@ static size_t parse_cap(const char *opt, const char *s)
 static void parse_args(int argc, char **argv, struct cli *c)
 {
 	enum { OPT_VFS = 256, OPT_IO, OPT_NET, OPT_REPLAY, OPT_RECORD, OPT_TB, OPT_WALL, OPT_LOOKUP, OPT_BUF,
-	       OPT_EXCL, OPT_FDCAP, OPT_VNCAP, OPT_STATS };
+	       OPT_EXCL, OPT_FDCAP, OPT_VNCAP, OPT_STATS, OPT_PRELOAD };
 	static const struct option lo[] = {
 		{ "vfs", required_argument, 0, OPT_VFS }, { "io", required_argument, 0, OPT_IO },
 		{ "net", required_argument, 0, OPT_NET }, { "replay", required_argument, 0, OPT_REPLAY },
@@ -87,6 +87,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		{ "buffer-events", required_argument, 0, OPT_BUF },
 		{ "exclude-pid", required_argument, 0, OPT_EXCL }, { "fd-cap", required_argument, 0, OPT_FDCAP },
 		{ "vnode-cap", required_argument, 0, OPT_VNCAP }, { "stats", required_argument, 0, OPT_STATS },
+		{ "preload", required_argument, 0, OPT_PRELOAD },
 		{ "duration", required_argument, 0, 'd' }, { "help", no_argument, 0, 'h' }, { 0, 0, 0, 0 },
 	};
 	uint64_t u;
@@ -128,6 +129,7 @@ static void parse_args(int argc, char **argv, struct cli *c)
 		case OPT_FDCAP: c->cfg.max_fds = parse_cap("--fd-cap", optarg); break;
 		case OPT_VNCAP: c->cfg.max_vnodes = parse_cap("--vnode-cap", optarg); break;
 		case OPT_STATS: c->stats = optarg; break;
+		case OPT_PRELOAD: c->preload = optarg; break;
 		case 'd':
 			/* alarm(2) takes whole seconds, rounded up */
 			c->duration = (double)opt_duration(usage, "-d", optarg, 1000000,
@@ -217,7 +219,7 @@ static const struct stats_key kd_keys2[] = {
 	K(procs_evicted, "procs_evicted"), K(slots_stolen, "slots_stolen"),
 	K(fd_evictions, "fd_evictions"), K(vnode_evictions, "vnode_evictions"),
 	K(sockinfo_ok, "sockinfo_ok"), K(sockinfo_failed, "sockinfo_failed"),
-	K(hook_lookups, "hook_lookups"),
+	K(hook_lookups, "hook_lookups"), K(preloaded, "preloaded"), K(preload_bad, "preload_bad"),
 };
 #undef K
 #define R(f, name) STATS_KEY(struct run, f, name)
@@ -396,6 +398,10 @@ int main(int argc, char **argv)
 	}
 	write_headers(&c.cfg, has_tb, r.out);
 	r.d = kd_new(&c.cfg, &hooks, r.out);
+	/* live, kdebug is on by now: exiting releases it (atexit) */
+	if (c.preload && kd_preload(r.d, c.preload) < 0)
+		die(EXIT_USAGE, "%s: %s", c.preload,
+		    errno == EINVAL ? "not a file of iotrc-snap-proc --fds" : strerror(errno));
 	setup_stats(&r);
 	status = c.replay ? replay(&r, &rp) : kd_live_loop(r.d, &sig_caught, tick, &r);
 	for (int i = 0; i < REC_NSTREAMS; i++)

@@ -99,6 +99,11 @@ const struct kd_stats *kd_get_stats(struct kd_decoder *d)
 	return &d->st;
 }
 
+int kd_preload(struct kd_decoder *d, const char *file)
+{
+	return pfd_preload(d->pfd, file, &d->st.preloaded, &d->st.preload_bad);
+}
+
 void kd_set_wall_offset(struct kd_decoder *d, int64_t wall_offset_ns)
 {
 	d->cfg.has_wall = 1;

@@ -65,6 +65,7 @@ struct kd_stats {
 	uint64_t lookup_rootlinks;    /* "private/tmp/..." made "/private/tmp/..." */
 	uint64_t lookup_settled;      /* relative or cut lookups named by vnode or fd */
 	uint64_t lookup_ambiguous;    /* relative lookups written "/.../" + text */
+	uint64_t preloaded, preload_bad;  /* --preload entries taken; lines skipped */
 };
 
 struct kd_decoder;
@@ -75,6 +76,11 @@ void kd_free(struct kd_decoder *d);
 /* Seed thread -> (pid, command) from a thread map (KDTHRMAP or a file). */
 void kd_thread_map(struct kd_decoder *d, const kd_threadmap *m, size_t n);
 void kd_event(struct kd_decoder *d, const kd_buf *e);
+/* Before the first event: the open files and working directories that
+ * iotrc-snap-proc --fds listed in file (lib/pfd_preload.c), so reads and
+ * writes on descriptors opened before the trace are named without a live
+ * look-up. 0, or -1 and errno (EINVAL: not such a file). */
+int kd_preload(struct kd_decoder *d, const char *file);
 /* Events were lost (a wrap seen by the reader): reset per-thread state. */
 void kd_lost(struct kd_decoder *d);
 const struct kd_stats *kd_get_stats(struct kd_decoder *d);

@@ -153,7 +153,7 @@ int main(int argc, char **argv)
 	setup_anon(&c);
 	setup_signals();
 	parser_init(&p, &c.o);
-	if (c.preload && parser_preload(&p, c.preload) < 0)
+	if (c.preload && pfd_preload(p.pfd, c.preload, &p.st.preloaded, &p.st.preload_bad) < 0)
 		die(EXIT_USAGE, "%s: %s", c.preload,
 		    errno == EINVAL ? "not a file of iotrc-snap-proc --fds" : strerror(errno));
 	rdr_init(&r, 0, 256 * 1024);

@@ -3,7 +3,7 @@
  * checks, dispatch) calls the stream modules parse_vfs.c, parse_io.c,
  * parse_net.c, which call the cells and clocks of parse_core.c; nothing
  * below calls up. Descriptors, cwds and processes: lib/pfd.h; the
- * main file fills them once at start from --preload (parse_preload.c). */
+ * main file fills them once at start from --preload (lib/pfd_preload.c). */
 #ifndef IOTRC_PARSE_H
 #define IOTRC_PARSE_H
 #include "csv.h"
@@ -69,9 +69,6 @@ void parser_free(struct parser *p);
 /* parse_line.c: one input line (without newline). */
 void parser_line(struct parser *p, const char *line, size_t n);
 void parser_header_row(struct parser *p);
-/* parse_preload.c: --preload FILE (iotrc-snap-proc --fds) into the
- * descriptor model; 0, or -1 and errno (EINVAL: not such a file). */
-int parser_preload(struct parser *p, const char *file);
 
 /* parse_core.c, for the stream modules */
 void row_prefix_time(struct parser *p, const struct rec *r, int64_t *mono_ns);

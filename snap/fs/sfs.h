@@ -2,7 +2,8 @@
  * iotrc-snap-fs.c (options, passes, --every) calls sfs_walk.c (the walk:
  * a stack of open directories, the visited set, mount crossings, stops),
  * which calls sfs_row.c (a row's cells), sfs_visit.c (the visited set),
- * sfs_fstype.c (which file systems are pseudo or network) and the per-OS
+ * sfs_fstype.c (which file systems are pseudo or network, the mount
+ * table) and sfs_dir.c (open directories), which call the per-OS
  * directory readers sfs_dir_<os>.c at the bottom. */
 #ifndef IOTRC_SFS_H
 #define IOTRC_SFS_H
@@ -37,33 +38,62 @@ struct sfs_ent {
 	struct sfs_stat st;
 };
 
-struct sfs_dir;
+/* ---- sfs_dir.c: open directories ---- */
+
+struct sfs_dir_os;                 /* what one OS's reader keeps besides */
+struct sfs_dir {
+	int fd;
+	char *buf;                 /* entries as the OS returned them */
+	size_t cap, len, pos;      /* buf's size, bytes in it, the next entry */
+	int left;                  /* entries left in buf (when the OS counts) */
+	int eof, started;          /* read to the end; read at least once */
+	struct sfs_dir_os *os;     /* or NULL */
+};
 /* Open directory name relative to dirfd (AT_FDCWD for a root) without
  * following a symlink, not updating its access time where the OS allows;
  * bufsize bytes of entries are read at a time. NULL and errno on failure. */
 struct sfs_dir *sfs_dir_open(int dirfd, const char *name, size_t bufsize);
 int sfs_dir_fd(const struct sfs_dir *d);
+void sfs_dir_close(struct sfs_dir *d);
+/* Raise the open-file limit as far as allowed; returns the new soft limit. */
+long sfs_raise_nofile(void);
+
+/* ---- sfs_dir_<os>.c: reading directories, never opening files ---- */
+
+/* sfs_dir_open's part: d->fd (and d->os); 0, or -1 and errno. */
+int sfs_dir_os_open(struct sfs_dir *d, int dirfd, const char *name);
+void sfs_dir_os_close(struct sfs_dir *d);
+extern const size_t sfs_dir_minbuf;    /* the least bufsize that serves */
+extern const long sfs_nofile_max;      /* the open-file limit worth asking for */
 /* The next entry ("." and ".." skipped): 1, 0 at the end, -1 and errno
  * when reading the directory failed. Regular files, symlinks and
  * directories come with their attributes (kind SFS_OTHER may not). */
 int sfs_dir_next(struct sfs_dir *d, struct sfs_ent *e);
-void sfs_dir_close(struct sfs_dir *d);
 /* Attributes of name relative to dirfd without following it (a root). */
 int sfs_stat_at(int dirfd, const char *name, struct sfs_stat *st);
-/* The mounted file systems: called at the start of each pass. */
-int sfs_mounts_load(void);
-/* The type name of the file system of dev ("ext4", "proc", "apfs") into
- * out; dirfd/name (the entry, not opened) for the OS to ask when the
- * mount table does not know dev. 0, or -1 when unknown. */
-int sfs_fstype(uint64_t dev, int dirfd, const char *name, char *out, size_t cap);
-/* Raise the open-file limit as far as allowed; returns the new soft limit. */
-long sfs_raise_nofile(void);
+struct sfs_mnt {
+	uint64_t dev;              /* as struct sfs_stat's dev */
+	char type[32];
+};
+/* The mounted file systems into *out (malloc'd): their number, or -1. */
+long sfs_mounts_list(struct sfs_mnt **out);
+/* The type name of the file system fd is on, asked of the OS; fd is the
+ * entry opened with sfs_entry_flags (Linux: O_PATH, which neither reads
+ * nor mounts an automount point). 0, or -1 when unknown. */
+extern const int sfs_entry_flags;
+int sfs_fstype_os(int fd, char *out, size_t cap);
 
 /* ---- sfs_fstype.c: file systems not walked unless asked ---- */
 
 enum { FS_LOCAL = 0, FS_PSEUDO, FS_NETWORK };
 int fstype_class(const char *type);
 const char *fstype_class_name(int c);
+/* The mounted file systems: read at the start of each pass. 0, or -1. */
+int sfs_mounts_load(void);
+/* The type name of the file system of dev ("ext4", "proc", "apfs") into
+ * out; dirfd/name (the entry, not opened) for the OS to ask when the
+ * mount table does not know dev. 0, or -1 when unknown. */
+int sfs_fstype(uint64_t dev, int dirfd, const char *name, char *out, size_t cap);
 
 /* ---- sfs_visit.c: each directory once ---- */
 
@@ -84,19 +114,29 @@ int visit_add(struct visit *v, uint64_t dev, uint64_t ino);
 struct row_ctx {
 	struct obuf *out;
 	struct walltz tz;
-	char ts[32];               /* snapshot_timestamp: the pass's start, ms */
-	int64_t mono_ns;           /* mono_ns: the pass's start */
 	int anon;
 	char *abuf;                /* anonymized path buffer */
 	size_t acap;
+	/* the pass's cells, made once a pass (row_pass) */
+	char head[40];             /* snapshot_timestamp (ms) and "," */
+	char tail[32];             /* "," mono_ns "\n" */
+	size_t headlen, taillen;
+	/* the last device and time cells made, reused while the next is the
+	 * same (len 0: none yet) */
+	uint32_t dev_major, dev_minor;
+	char dev[24];
+	size_t devlen;
+	int64_t t_s;
+	int32_t t_ns;
+	char t_cell[28];
+	size_t t_len;
 };
 void row_header(struct obuf *o);
-void row_write(struct row_ctx *c, const char *path, size_t n, const struct sfs_stat *st);
-/* The flags cell: macOS st_flags names as upstream writes them (low bit
- * first, |-joined, the unknown rest as 0x%08x), or Linux statx attributes.
- * out needs 512 bytes; returns the length (0: no flags). */
-size_t row_flags_darwin(uint64_t flags, char *out);
-size_t row_flags_linux(uint64_t attrs, char *out);
+/* A pass begins: its snapshot_timestamp text and mono_ns. */
+void row_pass(struct row_ctx *c, const char *ts, int64_t mono_ns);
+/* One row. quote: 1 the path must be quoted, 0 it need not (the walker
+ * knows from its parts), -1 not known (looked at here). */
+void row_write(struct row_ctx *c, const char *path, size_t n, int quote, const struct sfs_stat *st);
 
 /* ---- sfs_walk.c ---- */
 

@@ -21,7 +21,6 @@
 #include <sys/attr.h>
 #include <sys/mount.h>
 #include <sys/param.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -30,13 +29,8 @@
  * VDIR, VBLK, VCHR, VLNK, ...); the SDK has the header, not every one. */
 enum { OBJ_REG = 1, OBJ_DIR = 2, OBJ_LNK = 5 };
 
-struct sfs_dir {
-	int fd;
+struct sfs_dir_os {
 	DIR *rd;                        /* the readdir fallback, else NULL */
-	char *buf;
-	size_t cap, pos;
-	int left;                       /* entries left in buf */
-	int eof, started;
 	char name[NAME_MAX * 3 + 1];    /* the current entry's name */
 };
 
@@ -49,33 +43,23 @@ static struct attrlist bulk_attrs = {
 	.fileattr = ATTR_FILE_LINKCOUNT | ATTR_FILE_ALLOCSIZE | ATTR_FILE_DATALENGTH,
 };
 
-struct sfs_dir *sfs_dir_open(int dirfd, const char *name, size_t bufsize)
+const size_t sfs_dir_minbuf = 8192;
+const long sfs_nofile_max = OPEN_MAX;
+
+int sfs_dir_os_open(struct sfs_dir *d, int dirfd, const char *name)
 {
-	struct sfs_dir *d;
-	int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
-		return NULL;
-	d = xcalloc(1, sizeof *d);
-	d->fd = fd;
-	d->cap = bufsize < 8192 ? 8192 : bufsize;
-	d->buf = xmalloc(d->cap);
-	return d;
+	d->fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (d->fd < 0)
+		return -1;
+	d->os = xcalloc(1, sizeof *d->os);
+	return 0;
 }
 
-int sfs_dir_fd(const struct sfs_dir *d)
+void sfs_dir_os_close(struct sfs_dir *d)
 {
-	return d->fd;
-}
-
-void sfs_dir_close(struct sfs_dir *d)
-{
-	if (!d)
-		return;
-	if (d->rd)
-		closedir(d->rd);
-	close(d->fd);
-	free(d->buf);
-	free(d);
+	if (d->os && d->os->rd)
+		closedir(d->os->rd);
+	free(d->os);
 }
 
 static void from_stat(const struct stat *sb, struct sfs_stat *st)
@@ -135,7 +119,7 @@ static void unpack(struct sfs_dir *d, const char *entry, struct sfs_ent *e)
 	{
 		const char *np = p;
 		take(&p, &nameref, sizeof nameref);
-		snprintf(d->name, sizeof d->name, "%.*s", (int)nameref.attr_length, np + nameref.attr_dataoffset);
+		snprintf(d->os->name, sizeof d->os->name, "%.*s", (int)nameref.attr_length, np + nameref.attr_dataoffset);
 	}
 	take(&p, &dev, sizeof dev);
 	take(&p, &objtype, sizeof objtype);
@@ -148,8 +132,8 @@ static void unpack(struct sfs_dir *d, const char *entry, struct sfs_ent *e)
 	take(&p, &nlink, sizeof nlink);
 	take(&p, &alloc, sizeof alloc);
 	take(&p, &datalen, sizeof datalen);
-	e->name = d->name;
-	e->namelen = strlen(d->name);
+	e->name = d->os->name;
+	e->namelen = strlen(d->os->name);
 	e->err = (int)err;
 	e->stat_ok = err == 0;
 	memset(st, 0, sizeof *st);
@@ -172,7 +156,7 @@ static void unpack(struct sfs_dir *d, const char *entry, struct sfs_ent *e)
 	st->mountpoint = (ret.dirattr & ATTR_DIR_MOUNTSTATUS) ? (mnt & DIR_MNTSTATUS_MNTPOINT) != 0 : -1;
 	if (e->stat_ok && st->kind == SFS_DIR && (st->mountpoint == 1 || (flags & SF_FIRMLINK))) {
 		struct stat sb;                 /* what we would walk into */
-		if (fstatat(d->fd, d->name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (fstatat(d->fd, d->os->name, &sb, AT_SYMLINK_NOFOLLOW) == 0) {
 			st->dev = (uint64_t)(uint32_t)sb.st_dev;
 			st->ino = sb.st_ino;
 			st->dev_major = (uint32_t)major(sb.st_dev);
@@ -187,14 +171,14 @@ static int next_readdir(struct sfs_dir *d, struct sfs_ent *e)
 	struct dirent *de;
 	for (;;) {
 		errno = 0;
-		if (!(de = readdir(d->rd)))
+		if (!(de = readdir(d->os->rd)))
 			return errno ? -1 : 0;
 		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
 			continue;
-		snprintf(d->name, sizeof d->name, "%s", de->d_name);
-		e->name = d->name;
-		e->namelen = strlen(d->name);
-		e->stat_ok = sfs_stat_at(d->fd, d->name, &e->st) == 0;
+		snprintf(d->os->name, sizeof d->os->name, "%s", de->d_name);
+		e->name = d->os->name;
+		e->namelen = strlen(d->os->name);
+		e->stat_ok = sfs_stat_at(d->fd, d->os->name, &e->st) == 0;
 		e->err = e->stat_ok ? 0 : errno;
 		return 1;
 	}
@@ -203,7 +187,7 @@ static int next_readdir(struct sfs_dir *d, struct sfs_ent *e)
 int sfs_dir_next(struct sfs_dir *d, struct sfs_ent *e)
 {
 	uint32_t len;
-	if (d->rd)
+	if (d->os->rd)
 		return next_readdir(d, e);
 	while (d->left == 0) {
 		int n;
@@ -212,7 +196,7 @@ int sfs_dir_next(struct sfs_dir *d, struct sfs_ent *e)
 		n = getattrlistbulk(d->fd, &bulk_attrs, d->buf, d->cap, FSOPT_NOFOLLOW | FSOPT_PACK_INVAL_ATTRS);
 		if (n < 0 && (errno == ENOTSUP || errno == EINVAL) && !d->started) {
 			int fd = dup(d->fd);        /* closedir closes its own copy */
-			if (fd < 0 || !(d->rd = fdopendir(fd))) {
+			if (fd < 0 || !(d->os->rd = fdopendir(fd))) {
 				if (fd >= 0)
 					close(fd);
 				return -1;
@@ -236,18 +220,11 @@ int sfs_dir_next(struct sfs_dir *d, struct sfs_ent *e)
 
 /* ---- file system types ---- */
 
-struct mnt {
-	uint64_t dev;
-	char type[MFSTYPENAMELEN];
-};
-static struct mnt *mnts;
-static size_t nmnts;
-
-int sfs_mounts_load(void)
+long sfs_mounts_list(struct sfs_mnt **out)
 {
 	struct statfs *fs;
+	struct sfs_mnt *m;
 	int n = getfsstat(NULL, 0, MNT_NOWAIT);
-	nmnts = 0;
 	if (n <= 0)
 		return -1;
 	fs = xcalloc((size_t)n + 16, sizeof *fs);
@@ -256,46 +233,23 @@ int sfs_mounts_load(void)
 		free(fs);
 		return -1;
 	}
-	mnts = xrealloc(mnts, ((size_t)n + 1) * sizeof *mnts);
+	m = xcalloc((size_t)n + 1, sizeof *m);
 	for (int i = 0; i < n; i++) {
-		mnts[nmnts].dev = (uint64_t)(uint32_t)fs[i].f_fsid.val[0];
-		snprintf(mnts[nmnts].type, sizeof mnts[nmnts].type, "%s", fs[i].f_fstypename);
-		nmnts++;
+		m[i].dev = (uint64_t)(uint32_t)fs[i].f_fsid.val[0];
+		snprintf(m[i].type, sizeof m[i].type, "%s", fs[i].f_fstypename);
 	}
 	free(fs);
-	return 0;
+	*out = m;
+	return n;
 }
 
-int sfs_fstype(uint64_t dev, int dirfd, const char *name, char *out, size_t cap)
+const int sfs_entry_flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
+
+int sfs_fstype_os(int fd, char *out, size_t cap)
 {
 	struct statfs sf;
-	int fd;
-	for (size_t i = 0; i < nmnts; i++)
-		if (mnts[i].dev == dev) {
-			snprintf(out, cap, "%s", mnts[i].type);
-			return 0;
-		}
-	fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (fstatfs(fd, &sf) < 0)
 		return -1;
-	if (fstatfs(fd, &sf) < 0) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
 	snprintf(out, cap, "%s", sf.f_fstypename);
 	return 0;
-}
-
-long sfs_raise_nofile(void)
-{
-	struct rlimit r;
-	if (getrlimit(RLIMIT_NOFILE, &r) < 0)
-		return 256;
-	if (r.rlim_cur < r.rlim_max && r.rlim_cur < OPEN_MAX) {
-		r.rlim_cur = r.rlim_max < OPEN_MAX ? r.rlim_max : OPEN_MAX;
-		setrlimit(RLIMIT_NOFILE, &r);
-		getrlimit(RLIMIT_NOFILE, &r);
-	}
-	return r.rlim_cur > 1L << 30 ? 1L << 30 : (long)r.rlim_cur;
 }

@@ -15,19 +15,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <sys/vfs.h>
 #include <unistd.h>
-
-struct sfs_dir {
-	int fd;
-	char *buf;
-	size_t cap, len, pos;
-	int eof;
-};
 
 /* linux/dirent.h's struct linux_dirent64 */
 struct dirent64_ {
@@ -38,38 +30,28 @@ struct dirent64_ {
 	char d_name[];
 };
 
-struct sfs_dir *sfs_dir_open(int dirfd, const char *name, size_t bufsize)
+const size_t sfs_dir_minbuf = 4096;
+const long sfs_nofile_max = 65536;
+
+int sfs_dir_os_open(struct sfs_dir *d, int dirfd, const char *name)
 {
-	struct sfs_dir *d;
 	int flags = O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC;
-	int fd = openat(dirfd, name, flags | O_NOATIME);
-	if (fd < 0 && errno == EPERM)
-		fd = openat(dirfd, name, flags);
-	if (fd < 0)
-		return NULL;
-	d = xcalloc(1, sizeof *d);
-	d->fd = fd;
-	d->cap = bufsize < 4096 ? 4096 : bufsize;
-	d->buf = xmalloc(d->cap);
-	return d;
+	d->fd = openat(dirfd, name, flags | O_NOATIME);
+	if (d->fd < 0 && errno == EPERM)
+		d->fd = openat(dirfd, name, flags);
+	return d->fd < 0 ? -1 : 0;
 }
 
-int sfs_dir_fd(const struct sfs_dir *d)
+void sfs_dir_os_close(struct sfs_dir *d)
 {
-	return d->fd;
-}
-
-void sfs_dir_close(struct sfs_dir *d)
-{
-	if (!d)
-		return;
-	close(d->fd);
-	free(d->buf);
-	free(d);
+	(void)d;
 }
 
 #define STATX_FLAGS (AT_SYMLINK_NOFOLLOW | AT_NO_AUTOMOUNT | AT_STATX_DONT_SYNC)
-#define STATX_WANT (STATX_BASIC_STATS | STATX_BTIME)
+/* the fields a row has (uid, gid, mode bits and ctime are not asked: a
+ * file system that fetches fields on demand need not fetch them) */
+#define STATX_WANT (STATX_TYPE | STATX_NLINK | STATX_INO | STATX_SIZE | STATX_BLOCKS | \
+                    STATX_ATIME | STATX_MTIME | STATX_BTIME)
 
 static void from_statx(const struct statx *x, struct sfs_stat *st)
 {
@@ -146,20 +128,13 @@ int sfs_dir_next(struct sfs_dir *d, struct sfs_ent *e)
 
 /* ---- file system types ---- */
 
-struct mnt {
-	uint64_t dev;
-	char type[32];
-};
-static struct mnt *mnts;
-static size_t nmnts;
-
 /* /proc/self/mountinfo: "ID PARENT MAJ:MIN ROOT POINT OPTS [TAGS...] - TYPE SRC SUPER" */
-int sfs_mounts_load(void)
+long sfs_mounts_list(struct sfs_mnt **out)
 {
 	char line[8192];
-	size_t cap = 0;
+	size_t cap = 0, n = 0;
+	struct sfs_mnt *m = NULL;
 	FILE *f = fopen("/proc/self/mountinfo", "re");
-	nmnts = 0;
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof line, f)) {
@@ -169,19 +144,20 @@ int sfs_mounts_load(void)
 			continue;
 		t = sep + 3;
 		end = strchr(t, ' ');
-		if (!end || (size_t)(end - t) >= sizeof mnts->type)
+		if (!end || (size_t)(end - t) >= sizeof m->type)
 			continue;
-		if (nmnts == cap) {
+		if (n == cap) {
 			cap = cap ? 2 * cap : 64;
-			mnts = xrealloc(mnts, cap * sizeof *mnts);
+			m = xrealloc(m, cap * sizeof *m);
 		}
-		mnts[nmnts].dev = makedev(maj, min);
-		memcpy(mnts[nmnts].type, t, (size_t)(end - t));
-		mnts[nmnts].type[end - t] = 0;
-		nmnts++;
+		m[n].dev = makedev(maj, min);
+		memcpy(m[n].type, t, (size_t)(end - t));
+		m[n].type[end - t] = 0;
+		n++;
 	}
 	fclose(f);
-	return 0;
+	*out = m;
+	return (long)n;
 }
 
 /* statfs(2) f_type magic numbers (linux/magic.h) for devices the mount
@@ -202,23 +178,13 @@ static const struct { long magic; const char *name; } magics[] = {
 	{ (long)0xf2f52010, "f2fs" }, { 0x858458f6, "ramfs" },
 };
 
-int sfs_fstype(uint64_t dev, int dirfd, const char *name, char *out, size_t cap)
+const int sfs_entry_flags = O_PATH | O_NOFOLLOW | O_CLOEXEC;
+
+int sfs_fstype_os(int fd, char *out, size_t cap)
 {
 	struct statfs sf;
-	int fd;
-	for (size_t i = 0; i < nmnts; i++)
-		if (mnts[i].dev == dev) {
-			snprintf(out, cap, "%s", mnts[i].type);
-			return 0;
-		}
-	fd = openat(dirfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0)
+	if (fstatfs(fd, &sf) < 0)
 		return -1;
-	if (fstatfs(fd, &sf) < 0) {
-		close(fd);
-		return -1;
-	}
-	close(fd);
 	for (size_t i = 0; i < sizeof magics / sizeof magics[0]; i++)
 		if ((long)(uint32_t)magics[i].magic == (long)(uint32_t)sf.f_type) {
 			snprintf(out, cap, "%s", magics[i].name);
@@ -226,17 +192,4 @@ int sfs_fstype(uint64_t dev, int dirfd, const char *name, char *out, size_t cap)
 		}
 	snprintf(out, cap, "0x%lx", (unsigned long)sf.f_type);
 	return 0;
-}
-
-long sfs_raise_nofile(void)
-{
-	struct rlimit r;
-	if (getrlimit(RLIMIT_NOFILE, &r) < 0)
-		return 256;
-	if (r.rlim_cur < r.rlim_max && r.rlim_cur < 65536) {
-		r.rlim_cur = r.rlim_max < 65536 ? r.rlim_max : 65536;
-		setrlimit(RLIMIT_NOFILE, &r);
-		getrlimit(RLIMIT_NOFILE, &r);
-	}
-	return r.rlim_cur > 1L << 30 ? 1L << 30 : (long)r.rlim_cur;
 }

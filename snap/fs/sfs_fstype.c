@@ -3,9 +3,14 @@
  * state (walking /proc or /sys is endless noise, /dev holds devices), and
  * network file systems (slow, and not this machine's disk). Upstream's
  * walker crossed into all of them (upstream.md §3). Names as Linux's
- * mount table and macOS's f_fstypename spell them. */
+ * mount table and macOS's f_fstypename spell them. And the mount table,
+ * device -> type, read once a pass from the OS (sfs_mounts_list). */
 #include "sfs.h"
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *const pseudo[] = {
 	"proc", "sysfs", "devtmpfs", "devpts", "devfs", "debugfs", "tracefs", "securityfs",
@@ -41,4 +46,33 @@ int fstype_class(const char *type)
 const char *fstype_class_name(int c)
 {
 	return c == FS_PSEUDO ? "pseudo" : c == FS_NETWORK ? "network" : "local";
+}
+
+static struct sfs_mnt *mnts;
+static size_t nmnts;
+
+int sfs_mounts_load(void)
+{
+	long n;
+	free(mnts);
+	mnts = NULL, nmnts = 0;
+	if ((n = sfs_mounts_list(&mnts)) < 0)
+		return -1;
+	nmnts = (size_t)n;
+	return 0;
+}
+
+int sfs_fstype(uint64_t dev, int dirfd, const char *name, char *out, size_t cap)
+{
+	int fd, k;
+	for (size_t i = 0; i < nmnts; i++)
+		if (mnts[i].dev == dev) {
+			snprintf(out, cap, "%s", mnts[i].type);
+			return 0;
+		}
+	if ((fd = openat(dirfd, name, sfs_entry_flags)) < 0)
+		return -1;
+	k = sfs_fstype_os(fd, out, cap);
+	close(fd);
+	return k;
 }

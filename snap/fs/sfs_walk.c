@@ -9,6 +9,7 @@
  * time limit) is checked every few hundred entries; what was written
  * stays whole, and stopped_at says where the walk was. */
 #include "sfs.h"
+#include "csv.h"
 #include "loop.h"
 #include "mono.h"
 #include "util.h"
@@ -22,6 +23,8 @@ struct level {
 	struct sfs_dir *dir;
 	size_t pathlen;            /* this directory's path: w->path[0, pathlen) */
 	uint64_t dev, ino;
+	int quote;                 /* that path starts with a space or holds a
+	                            * byte that makes a CSV field quoted */
 };
 
 struct pass {
@@ -125,13 +128,14 @@ static int cross_ok(struct pass *p, const struct level *lv, const struct sfs_ent
 	return 0;
 }
 
-static void push(struct pass *p, struct sfs_dir *d, size_t pathlen, uint64_t dev, uint64_t ino)
+static void push(struct pass *p, struct sfs_dir *d, size_t pathlen, uint64_t dev, uint64_t ino,
+                 int quote)
 {
 	if (p->n == p->cap) {
 		p->cap = p->cap ? 2 * p->cap : 64;
 		p->lev = xrealloc(p->lev, p->cap * sizeof *p->lev);
 	}
-	p->lev[p->n++] = (struct level){ d, pathlen, dev, ino };
+	p->lev[p->n++] = (struct level){ d, pathlen, dev, ino, quote };
 	p->w->st.dirs++;
 }
 
@@ -148,7 +152,7 @@ static void count_open_error(struct walker *w, size_t plen, int err)
 }
 
 /* Enter directory entry e of the top level, its path w->path[0, plen). */
-static void enter(struct pass *p, const struct sfs_ent *e, size_t plen)
+static void enter(struct pass *p, const struct sfs_ent *e, size_t plen, int quote)
 {
 	struct walker *w = p->w;
 	const struct level *lv = &p->lev[p->n - 1];
@@ -177,7 +181,7 @@ static void enter(struct pass *p, const struct sfs_ent *e, size_t plen)
 		count_open_error(w, plen, errno);
 		return;
 	}
-	push(p, d, plen, e->st.dev, e->st.ino);
+	push(p, d, plen, e->st.dev, e->st.ino, quote);
 }
 
 static void entry(struct pass *p, const struct sfs_ent *e)
@@ -185,6 +189,7 @@ static void entry(struct pass *p, const struct sfs_ent *e)
 	struct walker *w = p->w;
 	const struct level *lv = &p->lev[p->n - 1];
 	size_t plen = lv->pathlen + 1 + e->namelen;
+	int quote = lv->quote || csv_has_special(e->name, e->namelen);   /* the path's so far */
 	path_room(w, plen + 1);
 	w->path[lv->pathlen] = '/';
 	memcpy(w->path + lv->pathlen + 1, e->name, e->namelen);
@@ -200,11 +205,11 @@ static void entry(struct pass *p, const struct sfs_ent *e)
 	switch (e->st.kind) {
 	case SFS_REG:
 	case SFS_LNK:
-		row_write(&w->row, w->path, plen, &e->st);
+		row_write(&w->row, w->path, plen, quote || e->name[e->namelen - 1] == ' ', &e->st);
 		w->st.rows++;
 		break;
 	case SFS_DIR:
-		enter(p, e, plen);
+		enter(p, e, plen, quote);
 		break;
 	default:
 		w->st.others++;
@@ -236,7 +241,7 @@ static int walk_root(struct pass *p, const char *root)
 		return WALK_DONE;
 	}
 	if (st.kind == SFS_REG || st.kind == SFS_LNK) {
-		row_write(&w->row, w->path, n, &st);
+		row_write(&w->row, w->path, n, -1, &st);
 		w->st.rows++;
 		return WALK_DONE;
 	}
@@ -250,7 +255,8 @@ static int walk_root(struct pass *p, const char *root)
 		count_open_error(w, n, errno);
 		return WALK_DONE;
 	}
-	push(p, d, n == 1 && root[0] == '/' ? 0 : n, st.dev, st.ino);
+	push(p, d, n == 1 && root[0] == '/' ? 0 : n, st.dev, st.ino,
+	     w->path[0] == ' ' || csv_has_special(w->path, n));
 	while (p->n) {
 		int k;
 		if ((++p->ticks & 511) == 0 && (why = stop_due(w)) != WALK_DONE) {
@@ -277,6 +283,7 @@ int walk_pass(struct walker *w, const char *const *roots, size_t nroots)
 {
 	struct pass p = { w, NULL, 0, 0, 0, 0 };
 	struct wallfmt wf;
+	char ts[32];
 	long nofile = sfs_raise_nofile();
 	int why = WALK_DONE;
 	p.max = w->o.max_depth;
@@ -286,9 +293,9 @@ int walk_pass(struct walker *w, const char *const *roots, size_t nroots)
 	w->stop_why = WALK_DONE;
 	visit_clear(&w->visited);
 	sfs_mounts_load();
-	w->row.mono_ns = mono_now_ns();
 	wall_init(&wf);
-	wall_fmt_ms(&wf, wall_now_ns(), w->row.ts);
+	wall_fmt_ms(&wf, wall_now_ns(), ts);
+	row_pass(&w->row, ts, mono_now_ns());
 	for (size_t i = 0; i < nroots; i++) {
 		if (i && (why = stop_due(w)) != WALK_DONE) {
 			stop_at(w, roots[i], strlen(roots[i]), why);   /* before this root */

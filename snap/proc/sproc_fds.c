@@ -1,13 +1,15 @@
 /* sproc_fds.c — the --fds side file (iotrc-snap-proc(1) "FDS FILE"): the
  * files each process has open, and its working directory, so that
- * iotrc-parse --preload can name reads and writes on descriptors opened
- * before tracing began. The lines are iotrc-records(5) style: fields
+ * iotrc-parse --preload and iotrc-kdebug --preload (lib/pfd_preload.c
+ * reads it) can name reads and writes on descriptors opened before
+ * tracing began. The lines are iotrc-records(5) style: fields
  * separated by 0x01, paths %S-escaped, under a header line
  *	#iotrc-fds 1 os=linux mono_ns=N wall_ns=N
  *	f 0x01 PID 0x01 FD 0x01 CLOEXEC 0x01 PATH
  *	c 0x01 PID 0x01 PATH */
 #include "sproc.h"
 #include "decode.h"
+#include "pfd.h"
 #include "records.h"
 #include "util.h"
 #include <stdio.h>
@@ -15,7 +17,7 @@
 void fds_header(struct obuf *o, int64_t mono_ns, int64_t wall_ns)
 {
 	char b[160];
-	int n = snprintf(b, sizeof b, "#iotrc-fds 1 os=%s mono_ns=%lld wall_ns=%lld\n",
+	int n = snprintf(b, sizeof b, PFD_FDS_TAG " os=%s mono_ns=%lld wall_ns=%lld\n",
 	                 os_name(OS_HOST), (long long)mono_ns, (long long)wall_ns);
 	ob_put(o, b, (size_t)n);
 }

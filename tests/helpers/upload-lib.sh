@@ -11,9 +11,14 @@
 #                          from the npm registry, scripts/get-s3rver);
 #                          objects in $T/s3data, keys S3RVER / S3RVER
 #   stub_start MODE ARG    tests/helpers/upload-stub.py (fault injection)
+#   delay_start MS UPPORT  tests/helpers/delay-proxy.py: a link of MS each
+#                          way to 127.0.0.1:UPPORT, on DELAY_PORT; it
+#                          counts requests in flight into $T/delay.stats
+#   delay_stop             (writes $T/delay.stats)
 #   mkfiles ROOT SESSION N SIZE   N files in ROOT/SESSION/fs + manifest.json
 #   same_store ORIG STORE  every file of ORIG (a copy) is in STORE, byte for byte
-# The variables PORT, NGINX_PID, S3_PORT, S3_PID, STUB_PORT, STUB_PID.
+# The variables PORT, NGINX_PID, S3_PORT, S3_PID, STUB_PORT, STUB_PID,
+# DELAY_PORT, DELAY_PID.
 fail() { echo "FAIL: $*"; exit 1; }
 need_nginx() {
 	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] ||
@@ -116,7 +121,18 @@ stub_stop() {
 	[ -n "${STUB_PID:-}" ] || return 0
 	kill "$STUB_PID" 2>/dev/null; wait "$STUB_PID" 2>/dev/null; STUB_PID=
 }
-stop_all() { nginx_stop; s3_stop; stub_stop; }
+delay_start() { # ms upstream-port
+	[ -n "${DELAY_PORT:-}" ] || DELAY_PORT=$(free_port)
+	rm -f "$T/delay.stats"
+	"$PY" tests/helpers/delay-proxy.py "$DELAY_PORT" "$2" "$1" "$T/delay.stats" >>"$T/delay.log" 2>&1 &
+	DELAY_PID=$!
+	wait_port "$DELAY_PORT" || fail "delay-proxy did not start: $(cat "$T/delay.log")"
+}
+delay_stop() {
+	[ -n "${DELAY_PID:-}" ] || return 0
+	kill "$DELAY_PID" 2>/dev/null; wait "$DELAY_PID" 2>/dev/null; DELAY_PID=
+}
+stop_all() { nginx_stop; s3_stop; stub_stop; delay_stop; }
 trap stop_all EXIT
 trap 'exit 1' INT TERM
 

@@ -359,6 +359,34 @@ static void test_util(void)
 	CHECK(parse_duration("1.5h", &d) == 0 && d == 5400);
 	CHECK(parse_duration("250ms", &d) == 0 && d > 0.2499 && d < 0.2501);   /* man pages: "from 1ms" */
 	CHECK(parse_duration("1ms", &d) == 0 && parse_duration("1mss", &d) < 0 && parse_duration("1e5", &d) < 0);
+	/* numbers at every digit count, as printf writes them */
+	for (int k = 0; k <= 20; k++)
+		for (int delta = -1; delta <= 1; delta++) {
+			char got[32], want[32];
+			uint64_t p10 = 1, x;
+			for (int i = 0; i < k && i < 19; i++)
+				p10 *= 10;
+			x = k == 20 ? UINT64_MAX + (uint64_t)(delta < 0 ? delta : 0) : p10 + (uint64_t)delta;
+			memset(got, 'x', sizeof got);
+			got[fmt_u64(got, x)] = 0;
+			snprintf(want, sizeof want, "%llu", (unsigned long long)x);
+			CHECK_STR(got, want);
+			got[fmt_s64(got, -(int64_t)(x >> 1))] = 0;
+			snprintf(want, sizeof want, "%lld", -(long long)(x >> 1));
+			CHECK_STR(got, want);
+		}
+	/* wall_fmt_py: microseconds with and without leading zeros; none at 0 */
+	{
+		struct walltz z;
+		char out[32];
+		walltz_init(&z);
+		CHECK(wall_fmt_py(&z, 0, 7, out) == 26);
+		CHECK_STR(out, "1970-01-01 00:00:00.000007");
+		CHECK(wall_fmt_py(&z, 0, 120450, out) == 26);
+		CHECK_STR(out, "1970-01-01 00:00:00.120450");
+		CHECK(wall_fmt_py(&z, 1, 0, out) == 19);
+		CHECK_STR(out, "1970-01-01 00:00:01");
+	}
 }
 
 int main(void)

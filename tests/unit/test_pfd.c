@@ -1,10 +1,14 @@
 /* test_pfd.c — the process and descriptor model (lib/pfd.h): pid reuse,
  * exec and close-on-exec, fork inheritance as of the fork, the dup
  * family, fcntl's close-on-exec, cwd and joins, eviction under the caps,
- * and the live-lookup hook with its negative cache. */
+ * the live-lookup hook with its negative cache, and the side file of
+ * iotrc-snap-proc --fds (pfd_preload). */
 #include "check.h"
 #include "pfd.h"
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define AT_CWD (-100)              /* Linux's AT_FDCWD; macOS's is -2 */
 
@@ -271,6 +275,65 @@ static void test_hook(void)
 	pfd_free(m);
 }
 
+/* Write text (with | for the byte 0x01) to a new file; its name in path. */
+static void side_file(char *path, const char *text)
+{
+	int fd = mkstemp(path);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	CHECK(f != NULL);
+	if (!f)
+		return;
+	for (const char *p = text; *p; p++)
+		fputc(*p == '|' ? 1 : *p, f);
+	CHECK(fclose(f) == 0);
+}
+
+static void test_preload(void)
+{
+	struct pfd *m = model(1024, NULL);
+	char path[] = "/tmp/iotrc-fds.XXXXXX";
+	uint64_t loaded = 0, bad = 0;
+	size_t n;
+	const char *s;
+	/* an escaped newline, a path at the longest, CRLF, no final newline;
+	 * kinds from later versions skipped, malformed lines counted */
+	side_file(path, "#iotrc-fds 1 os=darwin mono_ns=5 wall_ns=6\n"
+	                "f|10|3|0|/a\\nb\n"
+	                "f|10|4|1|/db\r\n"
+	                "c|10|/srv\n"
+	                "c|11|relative\n"
+	                "z|10|4\n"
+	                "f|10|-1|0|/neg\n"
+	                "f|4294967296|1|0|/big\n"
+	                "f|10|5|0\n"
+	                "\n"
+	                "f|12|0|0|/last");
+	CHECK(pfd_preload(m, path, &loaded, &bad) == 0);
+	CHECK(loaded == 5 && bad == 3);
+	CHECK_STR(nm(m, 10, 3), "/a\nb");
+	CHECK_STR(nm(m, 10, 4), "/db");             /* a CRLF line ends before the CR */
+	CHECK_STR(nm(m, 12, 0), "/last");
+	s = pfd_cwd(m, 10, &n);
+	CHECK(s && n == 4 && memcmp(s, "/srv", 4) == 0);
+	CHECK(pfd_cwd(m, 11, &n) == NULL);           /* a relative cwd is unknown */
+	pfd_exec(m, 10);                             /* fd 4 had close-on-exec */
+	CHECK_STR(nm(m, 10, 4), "-");
+	CHECK_STR(nm(m, 10, 3), "/a\nb");
+	unlink(path);
+	/* not a side file: EINVAL; none: ENOENT; an empty one: EINVAL */
+	char junk[] = "/tmp/iotrc-fds.XXXXXX", empty[] = "/tmp/iotrc-fds.XXXXXX";
+	side_file(junk, "#iotrc-fds 10\nf|1|1|0|/x\n");
+	side_file(empty, "");
+	loaded = bad = 0;
+	CHECK(pfd_preload(m, junk, &loaded, &bad) < 0 && errno == EINVAL && loaded == 0);
+	CHECK(pfd_preload(m, empty, &loaded, &bad) < 0 && errno == EINVAL);
+	CHECK(pfd_preload(m, "/nonexistent/fds", &loaded, &bad) < 0 && errno == ENOENT);
+	CHECK_STR(nm(m, 1, 1), "-");
+	unlink(junk);
+	unlink(empty);
+	pfd_free(m);
+}
+
 int main(void)
 {
 	test_reuse_exec();
@@ -280,5 +343,6 @@ int main(void)
 	test_join();
 	test_eviction();
 	test_hook();
+	test_preload();
 	return CHECK_DONE();
 }
