@@ -59,6 +59,14 @@ want io yes 'io:::start'
 want net no 'syscall::connect:entry does not match any probe'
 [ $st = 3 ] || fail "$mode: exit $st, want 3 (not every stream)"
 echo "ok: probes listed are yes; an unmatched probe (exit 0) is no"
+# one stream: its line only, and the exit status is that stream's
+for s in vfs io net; do
+	FAKE_DT=nosip iotrc-launch --check -k dtrace -e "$T/dtrace" $s >"$T/one" 2>"$T/err"; st1=$?
+	[ "$(wc -l <"$T/one")" = 1 ] && grep -q "^$s	" "$T/one" || { cat "$T/one"; fail "--check $s: not its one line"; }
+	case $s in net) [ $st1 = 3 ] ;; *) [ $st1 = 0 ] ;; esac || fail "--check $s: exit $st1"
+done
+iotrc-launch --check -k dtrace -e "$T/dtrace" disk >/dev/null 2>&1; [ $? = 2 ] || fail "--check disk: not a usage error"
+echo "ok: --check STREAM checks that stream alone"
 
 mode=sip; chk sip
 want vfs yes 'syscall::read:entry'

@@ -36,7 +36,7 @@
 static const char usage[] =
 	"usage: iotrc-launch [-hv] [-b SIZE] [-e PATH] [-d DIR] [-k dtrace|bpftrace] [-n NICE]\n"
 	"                    [-x PID]... [--stats FILE] [--after-sleep warn|refuse|allow] vfs|io|net\n"
-	"       iotrc-launch --check [-e PATH] [-k dtrace|bpftrace]\n";
+	"       iotrc-launch --check [-e PATH] [-k dtrace|bpftrace] [vfs|io|net]\n";
 
 enum { SLEEP_WARN, SLEEP_REFUSE, SLEEP_ALLOW };
 /* Between escalating stop signals: dtrace drains and exits at once;
@@ -156,9 +156,8 @@ static void parse_opts(int argc, char **argv, struct opts *o)
 			exit(EXIT_USAGE);
 		}
 	}
-	if (o->check) {
-		if (optind != argc)
-			usage_error(usage, "--check takes no stream");
+	if (o->check && optind == argc) {       /* --check: every stream */
+		o->stream = -1;
 		return;
 	}
 	if (optind != argc - 1)
@@ -224,6 +223,8 @@ static int do_check(const struct opts *o)
 	char why[512];
 	int ok = 1;
 	for (int s = 0; s < REC_NSTREAMS; s++) {
+		if (o->stream >= 0 && s != o->stream)
+			continue;
 		int yes = los_can_attach(s, o->kind, engine, why, sizeof why);
 		printf("%s\t%s\t%s\n", rec_stream_names[s], yes ? "yes" : "no", why);
 		ok &= yes;
