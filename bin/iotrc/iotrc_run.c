@@ -171,16 +171,17 @@ static void choose_engine(struct session *s)
 #else
 	const int macos = 0;
 #endif
-	if (macos && s->c->engine == ENG_AUTO) {
+	/* iotrc-launch --check STREAM, per stream (fs, block, nw_conn are
+	 * the records' vfs, io, net): SIP withholds io:::start alone */
+	static const char *const rec_name[ENG_NSTREAMS] = { "vfs", "io", "net" };
+	for (int i = 0; macos && s->c->engine == ENG_AUTO && i < ENG_NSTREAMS; i++) {
 		char path[PATH_MAX];
-		char *argv[] = { path, "--check", "-k", "dtrace", NULL };
+		char *argv[] = { path, "--check", "-k", "dtrace", (char *)rec_name[i], NULL };
 		struct child ch;
 		int st = EXIT_NOENGINE;
 		if (tool_path(s, "iotrc-launch", path, sizeof path) == 0)
 			st = run_child(s, &ch, argv, 30 * NS);
-		st = st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_RUNTIME;
-		for (int i = 0; i < ENG_NSTREAMS; i++)
-			check[i] = st;
+		check[i] = st >= 0 && WIFEXITED(st) ? WEXITSTATUS(st) : EXIT_RUNTIME;
 	}
 	engine_decide(s->c->engine, macos, check, &s->eng);
 }
