@@ -102,6 +102,23 @@ int sig_next(void)
 	return 0;
 }
 
+static pid_t parent0;
+
+void sig_watch_parent(void)
+{
+	(void)sig_init();       /* a failure shows at the tool's own sig_catch */
+	parent0 = getppid();
+}
+
+int sig_parent_gone(void)
+{
+	if (parent0 <= 1 || getppid() == parent0)
+		return 0;
+	parent0 = 0;            /* once */
+	on_signal(SIGTERM);
+	return 1;
+}
+
 void sig_child_defaults(void)
 {
 	struct sigaction sa;

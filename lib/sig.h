@@ -26,6 +26,14 @@ int sig_fd(void);
 /* The next signal caught, or 0 if none is waiting. Never blocks, and
  * makes no system call while none is pending. */
 int sig_next(void);
+/* Parent watch, for tools that can sit idle for minutes (the
+ * snapshotters between passes): sig_watch_parent notes our parent;
+ * sig_parent_gone, called about once a second, returns 1 once the parent
+ * has died (we were re-parented: iotrc was SIGKILLed) and delivers
+ * SIGTERM through the pipe, so the tool stops as on a signal. The same
+ * on macOS, which has no PR_SET_PDEATHSIG. */
+void sig_watch_parent(void);
+int sig_parent_gone(void);
 /* In a new child before exec: every signal to its default action (an
  * ignored SIGINT would survive exec, and dtrace then never stops, notes
  * macos-dtrace.md §2.10), nothing blocked. Async-signal-safe. */

@@ -95,6 +95,7 @@ static void setup(struct cli *c)
 	char err[1200];
 	if (c->o.anon && anon_setup(c->keyfile, err, sizeof err) < 0)
 		die(EXIT_USAGE, "%s", err);
+	sig_watch_parent();     /* iotrc SIGKILLed: stop as on SIGTERM (lib/sig.h) */
 	if (sig_ignore(SIGPIPE) < 0 || sig_catch_unless_ignored(SIGINT) < 0 ||
 	    sig_catch_unless_ignored(SIGTERM) < 0)
 		dieerr(EXIT_RUNTIME, "signals");
@@ -102,9 +103,13 @@ static void setup(struct cli *c)
 }
 
 /* Every few hundred entries of a long walk: the counters, once a second. */
+/* During a pass (every 512 entries) and between passes: the stats, and
+ * whether our parent is gone (then a SIGTERM comes through the pipe and
+ * the pass stops as on a signal). */
 static void tick(void *ctx)
 {
 	stats_tick(ctx, 0);
+	(void)sig_parent_gone();
 }
 
 int main(int argc, char **argv)
@@ -140,8 +145,17 @@ int main(int argc, char **argv)
 		stats_tick(&st, 1);
 		if (out.err || why == WALK_STOPPED_SIGNAL || !c.every_ns)
 			break;
-		if (loop_sleep(start + c.every_ns, sig_fd()) > 0)
-			break;                      /* start to start; an overrun starts at once */
+		/* start to start (an overrun starts at once), waking each second
+		 * to see that our parent still runs */
+		int r = 0;
+		while (r == 0 && mono_now_ns() < start + c.every_ns) {
+			int64_t until = mono_now_ns() + 1000000000LL;
+			r = loop_sleep(until < start + c.every_ns ? until : start + c.every_ns, sig_fd());
+			if (r == 0 && sig_parent_gone())
+				r = 1;
+		}
+		if (r != 0)
+			break;
 	}
 	while (sig_next() > 0)
 		;

@@ -104,6 +104,7 @@ static void setup(struct snap *s)
 	char err[1200];
 	if (s->c->anon && anon_setup(s->c->keyfile, err, sizeof err) < 0)
 		die(EXIT_USAGE, "%s", err);
+	sig_watch_parent();     /* iotrc SIGKILLed: stop as on SIGTERM (lib/sig.h) */
 	if (sig_ignore(SIGPIPE) < 0 || sig_catch_unless_ignored(SIGINT) < 0 ||
 	    sig_catch_unless_ignored(SIGTERM) < 0)
 		dieerr(EXIT_RUNTIME, "signals");
@@ -234,6 +235,8 @@ static void run(struct snap *s, struct stats *st)
 		if (loop_sleep(next_sample < next_snap ? next_sample : next_snap, sig_fd()) > 0)
 			while (sig_next() > 0)
 				stop = 1;
+		if (sig_parent_gone())      /* samples come each second: so does this */
+			stop = 1;
 	}
 }
 
