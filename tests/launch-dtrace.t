@@ -96,7 +96,7 @@ echo "ok: --after-sleep warn/refuse/allow"
 
 # usage
 iotrc-launch -h | grep -q '^usage: iotrc-launch' || fail "-h"
-for bad in "" "disk" "vfs io" "-x 0 vfs" "--after-sleep=maybe vfs" "-k ktrace vfs" "--check vfs"; do
+for bad in "" "disk" "vfs io" "-x 0 vfs" "--after-sleep=maybe vfs" "-k ktrace vfs" "--check vfs io" "--check disk" "-x 1 vfs"; do
 	iotrc-launch $bad >/dev/null 2>"$T/err"; st=$?
 	[ $st = 2 ] && grep -q '^usage:' "$T/err" || fail "usage '$bad': exit $st"
 done
