@@ -34,7 +34,7 @@ iotrc -c "$T/c.yml" -v 2>"$T/e1" &
 ipid=$!
 waitfile 'process: started iotrc-write' "$T/e1" "the process pipeline started"
 s1=$(ls -d "$T"/out/2*); s1=${s1##*/}
-waitfile '^files_finished\|^rows_written [1-9]' "$T/out/$s1/.iotrc/write-process.stats" "a snapshot written"
+waitfile '^files_finished [1-9]\|^rows_written [1-9]' "$T/out/$s1/.iotrc/write-process.stats" "a snapshot written"
 kill -INT $ipid
 waitfile 'stopping' "$T/e1" "stopping"
 waitfile 'process: iotrc-write .* exit 0' "$T/e1" "the writer's end"
