@@ -23,6 +23,8 @@ struct conf {
 	int engine;                  /* enum engine_kind */
 	int after_sleep;             /* enum after_sleep */
 	uint64_t kdebug_buffer;      /* events */
+	char kdebug_replay[CONF_STR];/* empty: live; else iotrc-kdebug --replay FILE */
+	int live_lookup;             /* 0: iotrc-parse --no-lookup */
 	uint64_t engine_buffer;      /* bytes per CPU; 0: the engine's default */
 	char bin_dir[CONF_STR];      /* empty: beside iotrc */
 	uint64_t max_rows, max_bytes, level;
