@@ -58,44 +58,50 @@ static void exclude_running(const struct session *s, struct av *a)
 	}
 }
 
+int kd_args(const struct session *s, struct av *a, const char *path, int fd[ENG_NSTREAMS])
+{
+	char name[32];
+	int n = 0;
+	av_add(a, path);
+	av_add(a, "--stats");
+	av_add(a, s->kd.st.stats);
+	for (int i = 0; i < s->npl; i++) {
+		const struct pipeline *p = &s->pl[i];
+		if (!pl_kdebug(p) || p->kd_in < 0 || n == ENG_NSTREAMS)
+			continue;
+		fd[n++] = p->kd_in;
+		snprintf(name, sizeof name, "--%s", p->rec);
+		av_add(a, name);
+		av_addf(a, "/dev/fd/%llu", (unsigned long long)p->kd_in);
+	}
+	if (s->c->kdebug_replay[0]) {
+		av_add(a, "--replay");
+		av_add(a, s->c->kdebug_replay);
+	} else {
+		av_add(a, "--buffer-events");
+		av_addf(a, "%llu", (unsigned long long)s->c->kdebug_buffer);
+	}
+	if (s->fds[0]) {
+		av_add(a, "--preload");
+		av_add(a, s->fds);
+	}
+	exclude_running(s, a);
+	a->v[a->n] = NULL;
+	return n;
+}
+
 void kd_start(struct session *s)
 {
 	struct stage *st = &s->kd.st;
 	struct av a = { st->argv, 0, PL_MAXARGS };
-	char path[PATH_MAX], name[32], list[32] = "";
+	char path[PATH_MAX];
 	av_free(st->argv);
-	keep.n = 0;
 	keep.parent = (intptr_t)getpid();
 	if (tool_path(s, "iotrc-kdebug", path, sizeof path) < 0)
 		goto fail;                      /* checked at setup: gone since */
-	av_add(&a, path);
-	av_add(&a, "--stats");
-	av_add(&a, st->stats);
-	for (int i = 0; i < s->npl; i++) {
-		struct pipeline *p = &s->pl[i];
-		if (!pl_kdebug(p) || p->kd_in < 0)
-			continue;
-		keep.fd[keep.n++] = p->kd_in;
-		snprintf(list + strlen(list), sizeof list - strlen(list), " %s", p->rec);
-		snprintf(name, sizeof name, "--%s", p->rec);
-		av_add(&a, name);
-		av_addf(&a, "/dev/fd/%llu", (unsigned long long)p->kd_in);
-	}
+	keep.n = kd_args(s, &a, path, keep.fd);
 	if (!keep.n)
 		return;
-	if (s->c->kdebug_replay[0]) {
-		av_add(&a, "--replay");
-		av_add(&a, s->c->kdebug_replay);
-	} else {
-		av_add(&a, "--buffer-events");
-		av_addf(&a, "%llu", (unsigned long long)s->c->kdebug_buffer);
-	}
-	if (s->fds[0]) {
-		av_add(&a, "--preload");
-		av_add(&a, s->fds);
-	}
-	exclude_running(s, &a);
-	st->argv[a.n] = NULL;
 	struct spawn_opts o = { .argv = st->argv, .fd = { s->devnull, s->devnull, SPAWN_INHERIT },
 	                        .in_child = kd_child };
 	unlink(st->stats);              /* a new run counts from 0 */
@@ -107,7 +113,8 @@ void kd_start(struct session *s)
 	st->running = 1;
 	s->kd.ended = 0;
 	if (s->c->verbosity >= 1)
-		warnmsg("kdebug: started iotrc-kdebug (pid %ld) for%s", (long)st->ch.pid, list);
+		warnmsg("kdebug: started iotrc-kdebug (pid %ld) for %d stream%s", (long)st->ch.pid, keep.n,
+		        keep.n == 1 ? "" : "s");
 fail:                                   /* the parsers see end of input either way */
 	for (int i = 0; i < s->npl; i++)
 		if (s->pl[i].kd_in >= 0) {

@@ -164,6 +164,10 @@ void up_cut(struct uploader *u);
 
 /* iotrc_kdebug.c */
 int pl_kdebug(const struct pipeline *p);
+/* iotrc-kdebug's argv (path first) for the kdebug pipelines whose parsers
+ * wait on kd_in, in a (NULL-terminated); their descriptors in fd, their
+ * number returned (0: none, nothing to start). */
+int kd_args(const struct session *s, struct av *a, const char *path, int fd[ENG_NSTREAMS]);
 /* Start the engine on the kdebug pipelines that are up (their parsers
  * wait on kd_in); nothing if none. */
 void kd_start(struct session *s);
