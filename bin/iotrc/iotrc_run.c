@@ -140,18 +140,10 @@ static struct pipeline *add_pipeline(struct session *s, const char *label, const
 	return p;
 }
 
-/* Run argv to its end (at most limit_ns, then stopped), stdout and
- * stdin on /dev/null; its wait status, or -1 if it could not start. */
-static int run_child(struct session *s, struct child *ch, char **argv, int64_t limit_ns)
+/* Wait for a started child (at most limit_ns, then stopped); its wait
+ * status. */
+static int wait_child(struct child *ch, int64_t limit_ns)
 {
-	struct spawn_opts o = { .argv = argv, .fd = { s->devnull, s->devnull, SPAWN_INHERIT },
-	                        .in_child = child_tie_to_parent,
-	                        .arg = (void *)(intptr_t)getpid() };
-	int e = child_spawn(ch, &o);
-	if (e) {
-		warnmsg("%s: %s", argv[0], strerror(e));
-		return -1;
-	}
 	int64_t end = mono_now_ns() + limit_ns;
 	while (!child_reap(ch)) {
 		int64_t now = mono_now_ns();
@@ -163,6 +155,27 @@ static int run_child(struct session *s, struct child *ch, char **argv, int64_t l
 	}
 	ch->pid = -1;
 	return ch->status;
+}
+
+/* Start argv, stdout and stdin on /dev/null: 0, or an errno. */
+static int start_child(struct session *s, struct child *ch, char **argv)
+{
+	struct spawn_opts o = { .argv = argv, .fd = { s->devnull, s->devnull, SPAWN_INHERIT },
+	                        .in_child = child_tie_to_parent,
+	                        .arg = (void *)(intptr_t)getpid() };
+	return child_spawn(ch, &o);
+}
+
+/* Run argv to its end (at most limit_ns, then stopped), stdout and
+ * stdin on /dev/null; its wait status, or -1 if it could not start. */
+static int run_child(struct session *s, struct child *ch, char **argv, int64_t limit_ns)
+{
+	int e = start_child(s, ch, argv);
+	if (e) {
+		warnmsg("%s: %s", argv[0], strerror(e));
+		return -1;
+	}
+	return wait_child(ch, limit_ns);
 }
 
 /* engine: auto on macOS asks iotrc-launch --check whether DTrace attaches;
@@ -406,10 +419,7 @@ static int fds_start(struct session *s, struct child *ch)
 	av_add(&a, "1");
 	av_add(&a, "--fds");
 	av_add(&a, file);
-	struct spawn_opts o = { .argv = argv, .fd = { s->devnull, s->devnull, SPAWN_INHERIT },
-	                        .in_child = child_tie_to_parent,
-	                        .arg = (void *)(intptr_t)getpid() };
-	int e = child_spawn(ch, &o);
+	int e = start_child(s, ch, argv);
 	av_free(argv);
 	if (e) {
 		warnmsg("fs: iotrc-snap-proc: %s; no descriptor snapshot, no --preload", strerror(e));
@@ -422,16 +432,7 @@ static void fds_wait(struct session *s, struct child *ch)
 {
 	char file[PATH_MAX + 8];
 	struct stat sb;
-	int64_t end = mono_now_ns() + 30 * NS;
-	while (!child_reap(ch)) {
-		int64_t now = mono_now_ns();
-		if (now >= end && !ch->stops)
-			child_stop(ch, now, 2 * NS);
-		else
-			(void)child_stop_due(ch, now, 2 * NS);
-		(void)loop_sleep(now + NS / 50, -1);
-	}
-	ch->pid = -1;
+	(void)wait_child(ch, 30 * NS);
 	snprintf(file, sizeof file, "%s/fds", s->ctl);
 	if (ch->status != 0 || stat(file, &sb) < 0) {
 		char why[64];
