@@ -58,6 +58,19 @@ static void exclude_running(const struct session *s, struct av *a)
 	}
 }
 
+/* The parsers' inputs are the engine's now (or, failed, a gap on each):
+ * they see end of input when it ends. */
+static void close_inputs(struct session *s, int failed)
+{
+	for (int i = 0; i < s->npl; i++)
+		if (s->pl[i].kd_in >= 0) {
+			if (failed && !s->stopping)
+				gap_open(s, &s->pl[i], "iotrc-kdebug", "could not start");
+			close(s->pl[i].kd_in);
+			s->pl[i].kd_in = -1;
+		}
+}
+
 int kd_args(const struct session *s, struct av *a, const char *path, int fd[ENG_NSTREAMS])
 {
 	char name[32];
@@ -115,12 +128,10 @@ void kd_start(struct session *s)
 	if (s->c->verbosity >= 1)
 		warnmsg("kdebug: started iotrc-kdebug (pid %ld) for %d stream%s", (long)st->ch.pid, keep.n,
 		        keep.n == 1 ? "" : "s");
-fail:                                   /* the parsers see end of input either way */
-	for (int i = 0; i < s->npl; i++)
-		if (s->pl[i].kd_in >= 0) {
-			close(s->pl[i].kd_in);
-			s->pl[i].kd_in = -1;
-		}
+	close_inputs(s, 0);
+	return;
+fail:
+	close_inputs(s, 1);
 }
 
 void kd_reap(struct session *s)
@@ -182,8 +193,8 @@ int kd_restart(struct session *s, int64_t now)
 			pl_start(s, p);
 	}
 	kd_start(s);
-	for (int i = 0; i < s->npl; i++)
-		if (pl_kdebug(&s->pl[i]) && !s->pl[i].disabled)
+	for (int i = 0; i < s->npl; i++)  /* the gaps end when the engine runs again */
+		if (s->kd.st.running && pl_kdebug(&s->pl[i]) && !s->pl[i].disabled)
 			pl_gap_close(s, &s->pl[i]);
 	return 1;
 }
