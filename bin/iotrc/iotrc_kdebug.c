@@ -14,16 +14,9 @@
 #include <unistd.h>
 
 #include "exits.h"
-#include "mono.h"
 #include "pipe.h"
 #include "util.h"
 
-#define NS 1000000000LL
-
-int pl_kdebug(const struct pipeline *p)
-{
-	return p->rec && p->engine == ENG_KDEBUG;
-}
 
 /* What the child must keep across exec: the streams' pipes. */
 static struct {
@@ -197,10 +190,4 @@ int kd_restart(struct session *s, int64_t now)
 		if (s->kd.st.running && pl_kdebug(&s->pl[i]) && !s->pl[i].disabled)
 			pl_gap_close(s, &s->pl[i]);
 	return 1;
-}
-
-void kd_stop(struct session *s, int64_t now, int64_t grace)
-{
-	if (s->kd.st.running && !s->kd.st.ch.stops)
-		child_stop(&s->kd.st.ch, now, grace);
 }

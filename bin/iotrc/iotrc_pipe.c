@@ -236,6 +236,19 @@ fail:
 
 /* ---- exits ---- */
 
+int pl_kdebug(const struct pipeline *p)
+{
+	return p->rec && p->engine == ENG_KDEBUG;
+}
+
+/* The kdebug engine is shared: a filter's death stops it (iotrc_kdebug.c
+ * starts and reaps it). */
+void kd_stop(struct session *s, int64_t now, int64_t grace)
+{
+	if (s->kd.st.running && !s->kd.st.ch.stops)
+		child_stop(&s->kd.st.ch, now, grace);
+}
+
 void describe(const struct child *ch, char *out, size_t cap)
 {
 	if (WIFSIGNALED(ch->status))

@@ -162,7 +162,7 @@ void up_close(struct session *s, int manifest);
  * signal ends the drain at once), then SIGKILL. */
 void up_cut(struct uploader *u);
 
-/* iotrc_kdebug.c */
+/* iotrc_kdebug.c (pl_kdebug and kd_stop: iotrc_pipe.c) */
 int pl_kdebug(const struct pipeline *p);
 /* iotrc-kdebug's argv (path first) for the kdebug pipelines whose parsers
  * wait on kd_in, in a (NULL-terminated); their descriptors in fd, their
