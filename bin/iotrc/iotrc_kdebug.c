@@ -17,7 +17,6 @@
 #include "pipe.h"
 #include "util.h"
 
-
 /* What the child must keep across exec: the streams' pipes. */
 static struct {
 	int fd[ENG_NSTREAMS], n;
