@@ -1,7 +1,7 @@
 /* iotrc.h — the supervisor's modules: configuration (iotrc_conf.c), the
  * command line (iotrc_cli.c), the session folder and manifest
  * (iotrc_sess.c, iotrc_manifest.c), the children (iotrc_run.c,
- * iotrc_pipe.c) and the per-OS hook run in each child (iotrc_child_*.c). */
+ * iotrc_pipe.c, iotrc_kdebug.c: the one kdebug engine of several streams) and the per-OS hook run in each child (iotrc_child_*.c). */
 #ifndef IOTRC_SUPER_H
 #define IOTRC_SUPER_H
 #include <limits.h>
