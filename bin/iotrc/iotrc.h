@@ -1,7 +1,7 @@
 /* iotrc.h — the supervisor's modules: configuration (iotrc_conf.c), the
  * command line (iotrc_cli.c), the session folder and manifest
  * (iotrc_sess.c, iotrc_manifest.c), the children (iotrc_run.c,
- * iotrc_pipe.c) and the per-OS hook run in each child (iotrc_child_*.c). */
+ * iotrc_pipe.c, iotrc_kdebug.c: the one kdebug engine of several streams) and the per-OS hook run in each child (iotrc_child_*.c). */
 #ifndef IOTRC_SUPER_H
 #define IOTRC_SUPER_H
 #include <limits.h>
@@ -23,6 +23,8 @@ struct conf {
 	int engine;                  /* enum engine_kind */
 	int after_sleep;             /* enum after_sleep */
 	uint64_t kdebug_buffer;      /* events */
+	char kdebug_replay[CONF_STR];/* empty: live; else iotrc-kdebug --replay FILE */
+	int live_lookup;             /* 0: iotrc-parse --no-lookup */
 	uint64_t engine_buffer;      /* bytes per CPU; 0: the engine's default */
 	char bin_dir[CONF_STR];      /* empty: beside iotrc */
 	uint64_t max_rows, max_bytes, level;

@@ -53,6 +53,10 @@ static const struct ckey keys[] = {
 	  "kdebug buffer in events (iotrc-kdebug --buffer-events)" },
 	{ "engine", "buffer", K_SIZE, O(engine_buffer), 64 << 10, 1ULL << 30, 1, NULL,
 	  "the engine's buffer per CPU (iotrc-launch --buffer; 0: the engine's default)" },
+	{ "engine", "kdebug_replay", K_STR, O(kdebug_replay), 0, 0, 0, NULL,
+	  "for tests and diagnosis: the kdebug engine replays this recorded file (iotrc-kdebug --replay); its end ends the session" },
+	{ "engine", "live_lookup", K_BOOL, O(live_lookup), 0, 0, 0, NULL,
+	  "the parsers may ask live processes for command lines and open files (false: iotrc-parse --no-lookup)" },
 	{ "engine", "bin_dir", K_STR, O(bin_dir), 0, 0, 0, NULL,
 	  "where the iotrc-* tools are; empty: beside iotrc" },
 	{ "rotate", "max_rows", K_COUNT, O(max_rows), 0, 1000000000, 0, NULL,
@@ -99,6 +103,7 @@ void conf_defaults(struct conf *c)
 	c->engine = ENG_AUTO;
 	c->after_sleep = AS_WARN;
 	c->kdebug_buffer = 1000000;
+	c->live_lookup = 1;
 	c->max_rows = 100000;
 	c->max_age = 1200 * NS;                 /* the family: 1200 s (upstream §1.3) */
 	c->max_bytes = 100ULL << 20;

@@ -132,6 +132,12 @@ static void producer_args(struct session *s, struct pipeline *p, struct av *a)
 		av_add(a, b);
 		return;
 	}
+	if (!c->live_lookup)
+		av_add(a, "--no-lookup");
+	if (s->fds[0] && !strcmp(p->rec, "vfs")) {
+		av_add(a, "--preload");
+		av_add(a, s->fds);
+	}
 	av_add(a, p->rec);
 }
 
@@ -207,7 +213,8 @@ void pl_start(struct session *s, struct pipeline *p)
 	(void)fcntl(p->wfd, F_SETFL, fcntl(p->wfd, F_GETFL) | O_NONBLOCK);
 	int next_in = p->st[w].ch.fd[0];
 	p->st[w].ch.fd[0] = -1;
-	for (int i = w - 1; i >= 0; i--) {
+	int last = pl_kdebug(p);        /* kdebug: kd_start runs the engine */
+	for (int i = w - 1; i >= last; i--) {
 		int in = i == 0 ? s->devnull : SPAWN_PIPE;
 		int rc = spawn_stage(s, p, i, in, next_in);
 		close(next_in);
@@ -219,6 +226,7 @@ void pl_start(struct session *s, struct pipeline *p)
 			p->st[i].ch.fd[0] = -1;
 		}
 	}
+	p->kd_in = next_in;
 	return;
 fail:
 	for (int i = 0; i < p->nst; i++)
@@ -228,7 +236,20 @@ fail:
 
 /* ---- exits ---- */
 
-static void describe(const struct child *ch, char *out, size_t cap)
+int pl_kdebug(const struct pipeline *p)
+{
+	return p->rec && p->engine == ENG_KDEBUG;
+}
+
+/* The kdebug engine is shared: a filter's death stops it (iotrc_kdebug.c
+ * starts and reaps it). */
+void kd_stop(struct session *s, int64_t now, int64_t grace)
+{
+	if (s->kd.st.running && !s->kd.st.ch.stops)
+		child_stop(&s->kd.st.ch, now, grace);
+}
+
+void describe(const struct child *ch, char *out, size_t cap)
 {
 	if (WIFSIGNALED(ch->status))
 		snprintf(out, cap, "killed by signal %d", WTERMSIG(ch->status));
@@ -236,7 +257,7 @@ static void describe(const struct child *ch, char *out, size_t cap)
 		snprintf(out, cap, "exit %d", WEXITSTATUS(ch->status));
 }
 
-static void gap_open(struct session *s, struct pipeline *p, const char *tool, const char *why)
+void gap_open(struct session *s, struct pipeline *p, const char *tool, const char *why)
 {
 	if (p->gap >= 0 || s->ngaps == GAP_MAX)
 		return;
@@ -266,10 +287,13 @@ void pl_exited(struct session *s, struct pipeline *p, int i)
 		snprintf(p->why_off, sizeof p->why_off, "%s", x ? x->why : why);
 		p->disabled = 1;
 		warnmsg("%s: the engine cannot attach: %s", p->label, p->why_off);
-	} else if (!s->stopping && !p->disabled)
-		gap_open(s, p, st->tool, why);
+	} else if (!s->stopping && !p->disabled && !(pl_kdebug(p) && code == 0))
+		gap_open(s, p, st->tool, why);  /* kdebug filters end cleanly when the engine does: kd_reap's */
 	/* the rest of the pipeline follows: the engine drains, filters see EOF */
-	if (p->st[0].running && !p->st[0].ch.stops)
+	if (pl_kdebug(p)) {             /* a clean end follows the engine's */
+		if (code != 0)
+			kd_stop(s, now, 5 * NS);
+	} else if (p->st[0].running && !p->st[0].ch.stops)
 		child_stop(&p->st[0].ch, now, 5 * NS);
 }
 
@@ -278,8 +302,11 @@ void pl_counts(const struct pipeline *p, struct plsum *o)
 	*o = p->sum;
 	int w = p->nst - 1;
 	if (p->rec) {
+		char key[32] = "records";
+		if (pl_kdebug(p))
+			snprintf(key, sizeof key, "records_%s", p->rec);
 		o->drops += stats_read_key(p->st[0].stats, "drops");
-		o->records += stats_read_key(p->st[0].stats, "records");
+		o->records += stats_read_key(p->st[0].stats, key);
 		o->rows_parsed += stats_read_key(p->st[1].stats, "rows_written");
 		o->malformed += stats_read_key(p->st[1].stats, "malformed");
 	}
@@ -290,8 +317,11 @@ void pl_counts(const struct pipeline *p, struct plsum *o)
 void pl_down(struct session *s, struct pipeline *p, int64_t now)
 {
 	pl_counts(p, &p->sum);
-	for (int i = 0; i < p->nst; i++)
+	for (int i = pl_kdebug(p); i < p->nst; i++)   /* kdebug's is shared: kd_start's */
 		unlink(p->st[i].stats);
+	if (p->kd_in >= 0)
+		close(p->kd_in);
+	p->kd_in = -1;
 	if (p->wfd >= 0)
 		close(p->wfd);
 	p->wfd = -1;

@@ -101,7 +101,7 @@ static void make_dirs(struct session *s)
 }
 
 static struct pipeline *add_pipeline(struct session *s, const char *label, const char *rec,
-                                     const char *producer)
+                                     const char *producer, int engine)
 {
 	struct pipeline *p = &s->pl[s->npl++];
 	memset(p, 0, sizeof *p);
@@ -109,7 +109,10 @@ static struct pipeline *add_pipeline(struct session *s, const char *label, const
 	p->rec = rec;
 	p->wfd = -1;
 	p->gap = -1;
+	p->kd_in = -1;
 	const char *tools[3] = { "iotrc-launch", "iotrc-parse", "iotrc-write" };
+	if (engine == ENG_KDEBUG)
+		tools[0] = "iotrc-kdebug";
 	if (!rec) {
 		tools[0] = producer;
 		tools[1] = "iotrc-write";
@@ -122,6 +125,8 @@ static struct pipeline *add_pipeline(struct session *s, const char *label, const
 		             tools[i] + 6, label) >= (int)sizeof p->st[i].stats)
 			die(EXIT_USAGE, "%s: too long", s->ctl);
 	}
+	if (engine == ENG_KDEBUG)          /* one engine, one stats file */
+		snprintf(p->st[0].stats, sizeof p->st[0].stats, "%s", s->kd.st.stats);
 	char path[PATH_MAX];
 	for (int i = 0; i < p->nst; i++)
 		if (tool_path(s, tools[i], path, sizeof path) < 0) {
@@ -135,18 +140,10 @@ static struct pipeline *add_pipeline(struct session *s, const char *label, const
 	return p;
 }
 
-/* Run argv to its end (at most limit_ns, then stopped), stdout and
- * stdin on /dev/null; its wait status, or -1 if it could not start. */
-static int run_child(struct session *s, struct child *ch, char **argv, int64_t limit_ns)
+/* Wait for a started child (at most limit_ns, then stopped); its wait
+ * status. */
+static int wait_child(struct child *ch, int64_t limit_ns)
 {
-	struct spawn_opts o = { .argv = argv, .fd = { s->devnull, s->devnull, SPAWN_INHERIT },
-	                        .in_child = child_tie_to_parent,
-	                        .arg = (void *)(intptr_t)getpid() };
-	int e = child_spawn(ch, &o);
-	if (e) {
-		warnmsg("%s: %s", argv[0], strerror(e));
-		return -1;
-	}
 	int64_t end = mono_now_ns() + limit_ns;
 	while (!child_reap(ch)) {
 		int64_t now = mono_now_ns();
@@ -160,9 +157,29 @@ static int run_child(struct session *s, struct child *ch, char **argv, int64_t l
 	return ch->status;
 }
 
+/* Start argv, stdout and stdin on /dev/null: 0, or an errno. */
+static int start_child(struct session *s, struct child *ch, char **argv)
+{
+	struct spawn_opts o = { .argv = argv, .fd = { s->devnull, s->devnull, SPAWN_INHERIT },
+	                        .in_child = child_tie_to_parent,
+	                        .arg = (void *)(intptr_t)getpid() };
+	return child_spawn(ch, &o);
+}
+
+/* Run argv to its end (at most limit_ns, then stopped), stdout and
+ * stdin on /dev/null; its wait status, or -1 if it could not start. */
+static int run_child(struct session *s, struct child *ch, char **argv, int64_t limit_ns)
+{
+	int e = start_child(s, ch, argv);
+	if (e) {
+		warnmsg("%s: %s", argv[0], strerror(e));
+		return -1;
+	}
+	return wait_child(ch, limit_ns);
+}
+
 /* engine: auto on macOS asks iotrc-launch --check whether DTrace attaches;
- * iotrc_engine.c decides. kdebug is not wired into iotrc yet: a stream
- * that gets it is explained and left off. */
+ * iotrc_engine.c decides. */
 static void choose_engine(struct session *s)
 {
 	int check[ENG_NSTREAMS] = { 0 };
@@ -229,23 +246,23 @@ static void setup(struct session *s)
 	if (s->devnull < 0)
 		dieerr(EXIT_RUNTIME, "/dev/null");
 	choose_engine(s);
+	s->kd.st.tool = "iotrc-kdebug";
+	s->kd.st.ch.pid = -1;
+	if (snprintf(s->kd.st.stats, sizeof s->kd.st.stats, "%s/kdebug.stats", s->ctl) >=
+	    (int)sizeof s->kd.st.stats)
+		die(EXIT_USAGE, "%s: too long", s->ctl);
 	for (size_t i = 0; i < ENG_NSTREAMS; i++) {
 		if (!*(const int *)((const char *)s->c + engine_streams[i].on))
 			continue;
-		struct pipeline *p = add_pipeline(s, engine_streams[i].label, engine_streams[i].rec, NULL);
+		struct pipeline *p = add_pipeline(s, engine_streams[i].label, engine_streams[i].rec, NULL,
+		                                  s->eng.engine[i]);
 		p->engine = s->eng.engine[i];
 		p->engine_why = s->eng.why[i];
-		if (p->engine == ENG_KDEBUG && !p->disabled) {
-			p->disabled = 1;
-			snprintf(p->why_off, sizeof p->why_off,
-			         "the kdebug engine is not wired into iotrc yet (run iotrc-kdebug alone)");
-			warnmsg("%s: %s", p->label, p->why_off);
-		}
 	}
 	if (s->c->proc_every)
-		add_pipeline(s, "process", NULL, "iotrc-snap-proc");
+		add_pipeline(s, "process", NULL, "iotrc-snap-proc", 0);
 	if (s->c->fs_every)
-		add_pipeline(s, "filesystem_snapshot", NULL, "iotrc-snap-fs");
+		add_pipeline(s, "filesystem_snapshot", NULL, "iotrc-snap-fs", 0);
 	keep_dir(s);
 	up_init(s);
 	warnmsg("session %s, streams:%s%s%s", s->dir,
@@ -284,6 +301,7 @@ static void forward(struct session *s, struct pipeline *p)
 
 static void reap(struct session *s, int64_t now)
 {
+	kd_reap(s);
 	for (int i = 0; i < s->npl; i++) {
 		struct pipeline *p = &s->pl[i];
 		for (int j = 0; j < p->nst; j++)
@@ -308,12 +326,13 @@ static void tick(struct session *s, int64_t now)
 	for (int i = 0; i < s->npl; i++) {
 		struct pipeline *p = &s->pl[i];
 		if (p->up && p->rec && !p->attached &&
-		    stats_read_key(p->st[0].stats, "probes") > 0) {
+		    stats_read_key(p->st[0].stats, pl_kdebug(p) ? "events" : "probes") > 0) {
 			p->attached = 1;
 			if (s->c->verbosity >= 1)
 				warnmsg("%s: attached", p->label);
 		}
-		if (!p->up && !p->disabled && !s->stopping && p->restart_at && now >= p->restart_at) {
+		if (!pl_kdebug(p) && !p->up && !p->disabled && !s->stopping && p->restart_at &&
+		    now >= p->restart_at) {
 			pl_start(s, p);
 			pl_gap_close(s, p);
 		}
@@ -322,6 +341,9 @@ static void tick(struct session *s, int64_t now)
 				warnmsg("%s: %s slow to stop, sent signal %d", p->label, p->st[j].tool,
 				        p->st[j].ch.sent);
 	}
+	(void)kd_restart(s, now);
+	if (s->kd.st.running && child_stop_due(&s->kd.st.ch, now, 5 * NS))
+		warnmsg("kdebug: iotrc-kdebug slow to stop, sent signal %d", s->kd.st.ch.sent);
 }
 
 static void begin_stop(struct session *s, int64_t now)
@@ -329,6 +351,7 @@ static void begin_stop(struct session *s, int64_t now)
 	if (!s->stopping && s->c->verbosity >= 1)
 		warnmsg("stopping");
 	s->stopping = 1;
+	kd_stop(s, now, 10 * NS);
 	for (int i = 0; i < s->npl; i++)
 		if (s->pl[i].st[0].running && !s->pl[i].st[0].ch.stops)
 			child_stop(&s->pl[i].st[0].ch, now, 10 * NS);
@@ -336,6 +359,8 @@ static void begin_stop(struct session *s, int64_t now)
 
 static int all_down(const struct session *s)
 {
+	if (s->kd.st.running)
+		return 0;
 	for (int i = 0; i < s->npl; i++)
 		if (s->pl[i].up)
 			return 0;
@@ -369,6 +394,57 @@ void sess_wait(struct session *s, int64_t deadline)
 				begin_stop(s, mono_now_ns());
 			}
 	}
+}
+
+/* The descriptor snapshot for the file system stream's --preload:
+ * iotrc-snap-proc --fds into .iotrc/fds (0600; its CSV discarded), started
+ * here and awaited by fds_wait, so it runs beside iotrc-snap-sys. */
+static int fds_start(struct session *s, struct child *ch)
+{
+	char path[PATH_MAX], file[PATH_MAX + 8];
+	char *argv[8] = { 0 };
+	struct av a = { argv, 0, 7 };
+	int want = 0;
+	for (int i = 0; i < s->npl; i++)
+		want |= s->pl[i].rec && !strcmp(s->pl[i].rec, "vfs") && !s->pl[i].disabled;
+	if (!want)
+		return -1;
+	if (tool_path(s, "iotrc-snap-proc", path, sizeof path) < 0) {
+		warnmsg("fs: iotrc-snap-proc is not installed in %s; no descriptor snapshot, no --preload",
+		        s->bindir);
+		return -1;
+	}
+	snprintf(file, sizeof file, "%s/fds", s->ctl);
+	av_add(&a, path);
+	av_add(&a, "--window");
+	av_add(&a, "1");
+	av_add(&a, "--fds");
+	av_add(&a, file);
+	int e = start_child(s, ch, argv);
+	av_free(argv);
+	if (e) {
+		warnmsg("fs: iotrc-snap-proc: %s; no descriptor snapshot, no --preload", strerror(e));
+		return -1;
+	}
+	return 0;
+}
+
+static void fds_wait(struct session *s, struct child *ch)
+{
+	char file[PATH_MAX + 8];
+	struct stat sb;
+	(void)wait_child(ch, 30 * NS);
+	snprintf(file, sizeof file, "%s/fds", s->ctl);
+	if (ch->status != 0 || stat(file, &sb) < 0) {
+		char why[64];
+		describe(ch, why, sizeof why);
+		warnmsg("fs: the descriptor snapshot failed (iotrc-snap-proc --fds %s); carrying on without --preload",
+		        why);
+		return;
+	}
+	snprintf(s->fds, sizeof s->fds, "%s", file);
+	if (s->c->verbosity >= 1)
+		warnmsg("fs: descriptor snapshot %s", file);
 }
 
 /* iotrc-snap-sys writes system_spec/ first, within 30 s; its files go to
@@ -461,18 +537,24 @@ int run_session(const struct conf *c, const struct cli *cl, const char *self)
 	if (manifest_write(&s) < 0)
 		warnerr("%s/manifest.json", s.dir);
 	up_start(&s);
+	struct child fch;
+	int fds = fds_start(&s, &fch);
 	snap_sys(&s);
+	if (fds == 0)
+		fds_wait(&s, &fch);
 	for (int pass = 0; pass < 2; pass++)   /* filters' pids first, then engines see them */
 		for (int i = 0; i < s.npl; i++)
 			if (!s.pl[i].disabled && (pass == 0) == !s.pl[i].rec)
 				pl_start(&s, &s.pl[i]);
+	kd_start(&s);                   /* last: it excludes every child's pid */
+	s.fds[0] = 0;                   /* a restart does not preload a stale snapshot */
 	int64_t end = cl->duration_ns ? s.start_mono + cl->duration_ns : LOOP_NEVER;
 	while (!s.stopping || !all_down(&s)) {
 		sess_wait(&s, end);
 		int64_t now = mono_now_ns();
 		reap(&s, now);
 		tick(&s, now);
-		if (!s.stopping && (now >= end || (engines(&s, 0) && !engines(&s, 1))))
+		if (!s.stopping && (now >= end || s.kd.ended || (engines(&s, 0) && !engines(&s, 1))))
 			begin_stop(&s, now);
 	}
 	finish_upload(&s, mono_now_ns() + (s.interrupts ? 0 : c->upload_drain));

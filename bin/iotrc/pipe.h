@@ -54,6 +54,16 @@ struct pipeline {
 	unsigned nrestarts;
 	struct plsum sum;
 	int gap;                     /* index of the open gap, -1 */
+	int kd_in;                   /* kdebug: the parser's stdin until the engine has it, else -1 */
+};
+
+/* The kdebug engine: one iotrc-kdebug writes every stream that has it, one
+ * pipe per stream to that stream's parser (iotrc_kdebug.c). The streams go
+ * down and restart together: a death of the engine, or of one stream's
+ * filter (the engine then stops), is a gap on each. */
+struct kdeng {
+	struct stage st;             /* tool "iotrc-kdebug", stats <ctl>/kdebug.stats */
+	int ended;                   /* a replay reached its end: the session stops */
 };
 
 /* The one iotrc-upload of a session: every writer's finished paths reach
@@ -81,6 +91,8 @@ struct session {
 	char stamp[32];
 	int devnull;
 	struct engine_choice eng;    /* per engine stream */
+	struct kdeng kd;
+	char fds[PATH_MAX + 8];      /* the descriptor snapshot (--preload); "" if none */
 	struct pipeline pl[PL_MAX];
 	int npl;
 	struct gap gaps[GAP_MAX];
@@ -149,6 +161,27 @@ void up_close(struct session *s, int manifest);
  * 200 ms later (two at once may merge into one pending signal; its second
  * signal ends the drain at once), then SIGKILL. */
 void up_cut(struct uploader *u);
+
+/* iotrc_kdebug.c (pl_kdebug and kd_stop: iotrc_pipe.c) */
+int pl_kdebug(const struct pipeline *p);
+/* iotrc-kdebug's argv (path first) for the kdebug pipelines whose parsers
+ * wait on kd_in, in a (NULL-terminated); their descriptors in fd, their
+ * number returned (0: none, nothing to start). */
+int kd_args(const struct session *s, struct av *a, const char *path, int fd[ENG_NSTREAMS]);
+/* Start the engine on the kdebug pipelines that are up (their parsers
+ * wait on kd_in); nothing if none. */
+void kd_start(struct session *s);
+/* Reap it; note its exit on each of its streams. */
+void kd_reap(struct session *s);
+/* The kdebug pipelines are all down and one is due: start them all, then
+ * the engine. 1 if it did. */
+int kd_restart(struct session *s, int64_t now);
+/* Stop it (it drains), if it runs. */
+void kd_stop(struct session *s, int64_t now, int64_t grace);
+
+/* iotrc_pipe.c */
+void gap_open(struct session *s, struct pipeline *p, const char *tool, const char *why);
+void describe(const struct child *ch, char *out, size_t cap);
 
 /* iotrc_run.c: wait for input, signals or deadline (at most 250 ms),
  * pass on finished paths, count interrupts. */

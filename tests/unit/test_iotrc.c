@@ -1,13 +1,18 @@
 /* test_iotrc.c — the supervisor's tables and decisions: iotrc.yml(5)
  * reading (every kind of value, every kind of error with its
  * file:line:col and key, all or nothing, --print-config round trip), and
- * the engine choice of engine: auto (macOS rules included, run here). */
+ * the engine choice of engine: auto (macOS rules included, run here),
+ * and the kdebug engine's command line (one process, a /dev/fd/N per
+ * stream, exclusions, --preload). */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 #include "exits.h"
 #include "iotrc.h"
+#include "pipe.h"
 
 #define NS 1000000000LL
 
@@ -153,11 +158,73 @@ static void test_engine(void)
 	CHECK(e.engine[1] == ENG_KDEBUG);
 }
 
+/* The argv of the one iotrc-kdebug: the streams whose parser waits, live
+ * (--buffer-events) or replayed, --preload, our pid and each running
+ * child's excluded; a DTrace stream is not its. */
+static void test_kdebug_args(void)
+{
+	static struct conf c;
+	static struct session s;
+	char *argv[PL_MAXARGS + 1] = { 0 };
+	struct av a = { argv, 0, PL_MAXARGS };
+	int fd[ENG_NSTREAMS];
+	char line[4096] = "", want[128];
+	conf_defaults(&c);
+	s.c = &c;
+	snprintf(s.kd.st.stats, sizeof s.kd.st.stats, "/s/.iotrc/kdebug.stats");
+	snprintf(s.fds, sizeof s.fds, "/s/.iotrc/fds");
+	const char *recs[3] = { "vfs", "io", "net" };
+	for (int i = 0; i < 3; i++) {
+		s.pl[i].rec = recs[i];
+		s.pl[i].engine = i == 1 ? ENG_DTRACE : ENG_KDEBUG;
+		s.pl[i].kd_in = 20 + i;
+		s.pl[i].nst = 3;
+		s.pl[i].st[2].running = 1;
+		s.pl[i].st[2].ch.pid = 1000 + i;
+	}
+	s.pl[3].label = "process";           /* a snapshotter */
+	s.pl[3].nst = 2;
+	s.pl[3].st[0].running = 1;
+	s.pl[3].st[0].ch.pid = 2000;
+	s.npl = 4;
+	s.up.ch.pid = 3000;
+	CHECK(kd_args(&s, &a, "/b/iotrc-kdebug", fd) == 2);
+	CHECK(fd[0] == 20 && fd[1] == 22);
+	for (int i = 0; argv[i]; i++)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s ", argv[i]);
+	snprintf(want, sizeof want, "--exclude-pid %ld --exclude-pid 3000 ", (long)getpid());
+	CHECK(strstr(line, "/b/iotrc-kdebug --stats /s/.iotrc/kdebug.stats --vfs /dev/fd/20 --net /dev/fd/22 "
+	                   "--buffer-events 1000000 --preload /s/.iotrc/fds ") == line);
+	CHECK(strstr(line, want) != NULL);
+	CHECK(strstr(line, "--exclude-pid 1000 ") && strstr(line, "--exclude-pid 1001 ") &&
+	      strstr(line, "--exclude-pid 1002 ") && strstr(line, "--exclude-pid 2000 "));
+	CHECK(!strstr(line, "--io"));
+	av_free(argv);
+	/* a replay, no snapshot; a parser already fed is not named again */
+	snprintf(c.kdebug_replay, sizeof c.kdebug_replay, "/r.kd");
+	s.fds[0] = 0;
+	s.pl[2].kd_in = -1;
+	a.n = 0;
+	line[0] = 0;
+	CHECK(kd_args(&s, &a, "k", fd) == 1);
+	for (int i = 0; argv[i]; i++)
+		snprintf(line + strlen(line), sizeof line - strlen(line), "%s ", argv[i]);
+	CHECK(strstr(line, "k --stats /s/.iotrc/kdebug.stats --vfs /dev/fd/20 --replay /r.kd --exclude-pid ") == line);
+	CHECK(!strstr(line, "--preload") && !strstr(line, "--buffer-events"));
+	av_free(argv);
+	CHECK(load(&c, "engine: {kdebug_replay: /x.kd, live_lookup: false}\n", line, sizeof line) == 0);
+	CHECK_STR(c.kdebug_replay, "/x.kd");
+	CHECK(c.live_lookup == 0);
+	conf_defaults(&c);
+	CHECK(c.live_lookup == 1 && !c.kdebug_replay[0]);
+}
+
 int main(void)
 {
 	test_values();
 	test_errors();
 	test_round_trip();
+	test_kdebug_args();
 	test_engine();
 	return CHECK_DONE();
 }
