@@ -80,15 +80,17 @@ void kd_proc_fork(struct kd_decoder *d, int32_t ppid, int32_t child)
 {
 	struct kd_proc *pp, *c;
 	char name[sizeof pp->name];
+	int excl;
 	if (ppid < 0 || child < 0 || ppid == child)
 		return;
+	excl = kd_excluded(d, ppid);
 	pp = kd_proc_get(d, ppid, 1);
 	memcpy(name, pp->name, sizeof name);
 	kdtab_del(&d->procs, (uint64_t)(uint32_t)child);
 	kd_late_shadow_take(d, child);      /* the pid is a new process's now */
 	c = kd_proc_get(d, child, 1);
 	c->ppid = ppid;
-	c->flags = PF_PPID;
+	c->flags = PF_PPID | (excl ? PF_EXCLUDED : 0);
 	memcpy(c->name, name, sizeof name);
 	pfd_fork(d->pfd, (uint32_t)ppid, (uint32_t)child);
 }

@@ -64,6 +64,7 @@ struct kd_slot {
 
 /* process state */
 #define PF_PPID 0x1u
+#define PF_EXCLUDED 0x2u      /* a descendant of an --exclude-pid process */
 #define PF_FORK_EMITTED 0x8u
 #define PF_NAME_STRONG 0x10u       /* the name came from an EXEC or libproc */
 #define PF_SHADOW 0x20u            /* exec'd: the old image's exit is still to come */
@@ -190,7 +191,7 @@ struct kd_nrec {
 };
 void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_nrec *v);
 void kd_emit_io(struct kd_decoder *d, const struct kd_io *io, const kd_buf *done);
-int kd_excluded(const struct kd_decoder *d, int32_t pid);
+int kd_excluded(struct kd_decoder *d, int32_t pid);
 
 /* handlers: one per event class, called by kd_event */
 void kd_sys_start(struct kd_decoder *d, const kd_buf *e);      /* kdebug_sys.c (§3.5) */
