@@ -5,21 +5,6 @@
 #include "mono.h"
 #include <string.h>
 
-/* An --exclude-pid process, or one it started after tracing began (seen
- * forking: kd_proc_fork marks the child), so the supervisor's restarted
- * children are not traced either. */
-int kd_excluded(struct kd_decoder *d, int32_t pid)
-{
-	const struct kd_proc *p;
-	if (!d->cfg.nexclude)
-		return 0;
-	for (size_t i = 0; i < d->cfg.nexclude; i++)
-		if (d->cfg.exclude[i] == pid)
-			return 1;
-	p = kd_proc_get(d, pid, 0);
-	return p && (p->flags & PF_EXCLUDED);
-}
-
 static void put_num(struct obuf *o, int64_t v)
 {
 	if (v == KD_UNK)

@@ -74,6 +74,21 @@ struct kd_proc *kd_proc_get(struct kd_decoder *d, int32_t pid, int create)
 	return p;
 }
 
+/* An --exclude-pid process, or one it started after tracing began (seen
+ * forking: kd_proc_fork marks the child), so the supervisor's restarted
+ * children are not traced either. */
+int kd_excluded(struct kd_decoder *d, int32_t pid)
+{
+	const struct kd_proc *p;
+	if (!d->cfg.nexclude)
+		return 0;
+	for (size_t i = 0; i < d->cfg.nexclude; i++)
+		if (d->cfg.exclude[i] == pid)
+			return 1;
+	p = kd_proc_get(d, pid, 0);
+	return p && (p->flags & PF_EXCLUDED);
+}
+
 /* A new process child of ppid (NEWTHREAD of a new task, or fork's END):
  * a new incarnation that inherits the parent's descriptors and name. */
 void kd_proc_fork(struct kd_decoder *d, int32_t ppid, int32_t child)
