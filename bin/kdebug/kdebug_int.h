@@ -138,6 +138,8 @@ void kd_fds_free(struct kd_decoder *d);
 uint64_t kd_fd_evictions(const struct kd_decoder *d);
 struct kd_proc *kd_proc_get(struct kd_decoder *d, int32_t pid, int create);
 void kd_proc_fork(struct kd_decoder *d, int32_t ppid, int32_t child);
+/* An --exclude-pid process or one it started (marked at the fork). */
+int kd_excluded(struct kd_decoder *d, int32_t pid);
 void kd_proc_exec(struct kd_decoder *d, int32_t pid);
 void kd_proc_exit(struct kd_decoder *d, int32_t pid);
 /* Pids whose exec'd image exited before the old image (kdebug_ident.c):
@@ -191,7 +193,6 @@ struct kd_nrec {
 };
 void kd_emit_net(struct kd_decoder *d, int32_t pid, uint64_t tid, uint64_t ts, const struct kd_nrec *v);
 void kd_emit_io(struct kd_decoder *d, const struct kd_io *io, const kd_buf *done);
-int kd_excluded(struct kd_decoder *d, int32_t pid);
 
 /* handlers: one per event class, called by kd_event */
 void kd_sys_start(struct kd_decoder *d, const kd_buf *e);      /* kdebug_sys.c (§3.5) */
