@@ -2,8 +2,8 @@
 # Every libFuzzer target (tests/fuzz/fuzz_*.c) runs for a bounded time
 # from its seed corpus (FUZZ_SECONDS, default 8 each, so that the suite
 # stays under 20 minutes; longer by hand: FUZZ_SECONDS=600 tests/run -k
-# fuzz); a crash, leak or sanitizer report fails the test. Plain pass only (the targets carry their
-# own ASan+UBSan).
+# fuzz); a crash, leak or sanitizer report fails the test. Plain pass
+# only (the targets carry their own ASan+UBSan).
 set -u
 [ "${IOTRC_PASS:-plain}" = plain ] || { echo "fuzz targets run once, in the plain pass"; exit 77; }
 command -v clang >/dev/null || { echo "clang not installed (scripts/install-deps test)"; exit 77; }
