@@ -24,7 +24,8 @@ start
 "$IOTRC_BUILD/tests/workload" vfs "$T/wl" >"$T/wl-vfs.out" || fail "workload vfs"
 "$IOTRC_BUILD/tests/workload" net "$T/wl" >"$T/wl-net.out" || fail "workload net"
 "$IOTRC_BUILD/tests/workload" io "$T/wl" >"$T/wl-io.out" 2>&1 || echo "note: workload io: $(tail -n 1 "$T/wl-io.out")"
-sleep 0.5      # the last records reach bpftrace's perf buffers
+# no wait: the workload's records are in bpftrace's buffers when its calls
+# return, and the launcher's stop waits for them (iotrc-launch(1))
 kill -INT $ipid
 wait $ipid; st=$?
 cat "$T/iotrc.err"
@@ -77,7 +78,6 @@ until [ "$(grep -c 'fs: started iotrc-launch' "$T/iotrc.err")" -ge 3 ] &&
 	sleep 0.1
 done
 "$IOTRC_BUILD/tests/workload" vfs "$T/wl" >"$T/wl-vfs.out" || fail "workload vfs"
-sleep 0.5
 kill -INT $ipid; wait $ipid; st=$?
 [ $st = 0 ] || { cat "$T/iotrc.err"; fail "iotrc exited with $st after restarts"; }
 for f in "$sess"/*/*.csv.zst; do zstd -tq "$f" || fail "corrupt $f after kills"; done
