@@ -306,18 +306,31 @@ static int read_value(struct rd *r, const struct ckey *k, unsigned char *seen)
 	return rc;
 }
 
+/* An event read must be of type t, else the error what at it; the event
+ * is consumed either way. 0 or -1. */
+static int take(struct rd *r, yaml_event_t *e, yaml_event_type_t t, const char *what)
+{
+	int ok = e->type == t;
+	if (!ok)
+		fail(r, &e->start_mark, NULL, "%s", what);
+	yaml_event_delete(e);
+	return ok ? 0 : -1;
+}
+
+/* The next event must be of type t. */
+static int expect(struct rd *r, yaml_event_type_t t, const char *what)
+{
+	yaml_event_t e;
+	return next(r, &e) < 0 ? -1 : take(r, &e, t, what);
+}
+
 /* One section: a mapping of its keys. */
 static int read_section(struct rd *r, const char *sec, unsigned char *seen)
 {
 	yaml_event_t e;
-	char name[68];
-	if (next(r, &e) < 0)
-		return -1;
-	int ok = e.type == YAML_MAPPING_START_EVENT;
-	if (!ok)
-		fail(r, &e.start_mark, NULL, "%s: expected a mapping of keys", sec);
-	yaml_event_delete(&e);
-	if (!ok)
+	char name[68], what[96];
+	snprintf(what, sizeof what, "%s: expected a mapping of keys", sec);
+	if (expect(r, YAML_MAPPING_START_EVENT, what) < 0)
 		return -1;
 	for (;;) {
 		if (next(r, &e) < 0)
@@ -337,18 +350,6 @@ static int read_section(struct rd *r, const char *sec, unsigned char *seen)
 	}
 }
 
-static int expect(struct rd *r, yaml_event_type_t t, const char *what)
-{
-	yaml_event_t e;
-	if (next(r, &e) < 0)
-		return -1;
-	int ok = e.type == t;
-	if (!ok)
-		fail(r, &e.start_mark, NULL, "%s", what);
-	yaml_event_delete(&e);
-	return ok ? 0 : -1;
-}
-
 static int read_doc(struct rd *r)
 {
 	yaml_event_t e;
@@ -366,11 +367,7 @@ static int read_doc(struct rd *r)
 	    e.data.scalar.style == YAML_PLAIN_SCALAR_STYLE) {
 		yaml_event_delete(&e);      /* only comments */
 	} else {
-		int ok = e.type == YAML_MAPPING_START_EVENT;
-		if (!ok)
-			fail(r, &e.start_mark, NULL, "expected a mapping of sections");
-		yaml_event_delete(&e);
-		if (!ok)
+		if (take(r, &e, YAML_MAPPING_START_EVENT, "expected a mapping of sections") < 0)
 			return -1;
 		for (;;) {
 			if (next(r, &e) < 0)
